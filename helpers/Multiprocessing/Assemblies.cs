@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// Where a child finds the code it runs. CPython's spawn hands the child its <c>sys.path</c> and
+/// re-imports the main module; a .NET child is handed the assemblies its parent has loaded: files
+/// by path, and assemblies that exist only in memory (notebook cells) as images.
+/// </summary>
+internal static class Assemblies
+{
+    private static readonly string RuntimeDirectory = RuntimeEnvironment.GetRuntimeDirectory();
+    private static readonly ConcurrentDictionary<Assembly, IReadOnlyList<AssemblySource>> Exported = new();
+
+    /// <summary>
+    /// Exports an in-memory assembly, with everything it depends on, as images a child can load;
+    /// throws <see cref="ArgumentException"/> saying what to do when it cannot. The notebook glue sets
+    /// this when a .NET Interactive C# kernel is present.
+    /// </summary>
+    public static Func<Assembly, IReadOnlyList<AssemblySource>>? InMemoryExporter { get; set; }
+
+    /// <summary>True for an assembly that has no file a child could load.</summary>
+    public static bool IsInMemory(Assembly assembly) => assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location);
+
+    /// <summary>
+    /// Makes sure a child can load <paramref name="assembly"/>, where <paramref name="what"/> is
+    /// needed; exports it once if it exists only in memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">It cannot be loaded by another process; the message says what to do.</exception>
+    public static void CheckLoadable(Assembly assembly, string what)
+    {
+        if (!IsInMemory(assembly) || Exported.ContainsKey(assembly))
+        {
+            return;
+        }
+
+        var exporter = InMemoryExporter ?? throw new ArgumentException(
+            $"{what} is defined in an in-memory assembly ('{assembly.GetName().Name}') that a child process " +
+            "cannot load. Define it in compiled code, or in an earlier cell of a .NET Interactive notebook.");
+        Exported.TryAdd(assembly, exporter(assembly));
+    }
+
+    /// <summary>What a child started now needs: every assembly this process loaded from a file, and the exported in-memory ones.</summary>
+    public static List<AssemblySource> ForChild()
+    {
+        var byName = new Dictionary<string, AssemblySource>();
+        foreach (var exported in Exported.Values.SelectMany(e => e))
+        {
+            byName.TryAdd(exported.Name, exported);
+        }
+
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (!IsInMemory(assembly) && !assembly.Location.StartsWith(RuntimeDirectory, StringComparison.Ordinal)
+                && assembly.GetName().Name is { } name)
+            {
+                byName.TryAdd(name, new AssemblySource(name, assembly.Location));
+            }
+        }
+
+        return [.. byName.Values];
+    }
+
+    /// <summary>In a child: resolve assemblies from what the parent sent, then from the folders of the files it sent.</summary>
+    public static void Install(IReadOnlyList<AssemblySource> sources)
+    {
+        var byName = sources.ToDictionary(s => s.Name);
+        var folders = sources.Where(s => s.Path is not null).Select(s => Path.GetDirectoryName(s.Path)!).Distinct().ToList();
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+        {
+            if (name.Name is null)
+            {
+                return null;
+            }
+
+            if (byName.TryGetValue(name.Name, out var source))
+            {
+                return source.Image is { } image
+                    ? context.LoadFromStream(new MemoryStream(image), source.Symbols is { } pdb ? new MemoryStream(pdb) : null)
+                    : context.LoadFromAssemblyPath(source.Path!);
+            }
+
+            var file = folders.Select(f => Path.Combine(f, name.Name + ".dll")).FirstOrDefault(File.Exists);
+            return file is null ? null : context.LoadFromAssemblyPath(file);
+        };
+    }
+
+    /// <summary>Finds a loaded assembly by simple name, or loads it.</summary>
+    public static Assembly Load(string simpleName) =>
+        AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == simpleName)
+        ?? AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName { Name = simpleName });
+}
+
+/// <summary>An assembly as a child receives it: a file path, or an in-memory image with optional symbols.</summary>
+/// <param name="Name">The assembly's simple name.</param>
+/// <param name="Path">The file to load, for an assembly on disk.</param>
+/// <param name="Image">The PE image, for an assembly that exists only in memory.</param>
+/// <param name="Symbols">The portable PDB of <paramref name="Image"/>, for line numbers in stack traces.</param>
+internal sealed record AssemblySource(string Name, string? Path = null, byte[]? Image = null, byte[]? Symbols = null);

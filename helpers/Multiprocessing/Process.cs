@@ -1,0 +1,306 @@
+using System.Reflection;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// A child OS process that runs a C# method: Python's <c>multiprocessing.Process</c>.
+/// </summary>
+/// <remarks>
+/// <para>Two styles, as in Python. Function style: <c>new Process(Work, 1, "a")</c>, where
+/// <c>Work</c> is a static method (in compiled code or in an earlier notebook cell). Subclass
+/// style: derive from <see cref="Process"/>, set fields in the constructor and override
+/// <see cref="Run"/>; the fields travel to the child, as CPython's spawn pickles the object.</para>
+/// <para>.NET cannot fork, so every child is spawned: a fresh <c>dotnet</c> process that loads the
+/// target's assembly and receives the arguments serialized. Nothing else of the parent's memory
+/// is there.</para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "Python's explicit Close() releases it, and refuses while the child runs; a running child is held by Children until it exits.")]
+public class Process
+{
+    private static int counter;
+
+    private readonly Target? target;
+    private string identity = "";
+    private string name;
+    private bool daemon;
+    private Popen? popen;
+    private bool closed;
+    private int? currentPid; // Set on the objects that stand for a running process itself.
+
+    /// <summary>Function style: run <paramref name="target"/> with <paramref name="args"/> in a child process.</summary>
+    /// <param name="target">A static method, in compiled code or in an earlier notebook cell.</param>
+    /// <param name="args">Positional arguments; they cross to the child by serialization.</param>
+    /// <exception cref="ArgumentException">The target cannot run in another process; the message says what to do instead.</exception>
+    public Process(Delegate target, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        this.target = Target.FromDelegate(target);
+        Args = args ?? [null];
+        (identity, name) = NextIdentity(nameof(Process));
+    }
+
+    /// <summary>Subclass style: override <see cref="Run"/>; the subclass's fields are carried to the child.</summary>
+    /// <exception cref="ArgumentException">The subclass cannot be loaded by a child (for example, it is defined in the cell that is running).</exception>
+    protected Process()
+    {
+        Target.CheckLoadable(GetType());
+        Args = [];
+        (identity, name) = NextIdentity(GetType().Name);
+    }
+
+    // A function-style process rebuilt in the child, its arguments already bound.
+    internal Process(Target target, object?[] boundArgs)
+    {
+        this.target = target;
+        Args = boundArgs;
+        name = "";
+    }
+
+    // The current process of a main program, or of a child before its object arrives.
+    private Process(string name, int pid)
+    {
+        Args = [];
+        this.name = name;
+        currentPid = pid;
+    }
+
+    /// <summary>Python's <c>name</c>: <c>Process-1</c>, <c>Process-2</c>, … unless set.</summary>
+    public string Name
+    {
+        get => name;
+        set => name = value ?? throw new ArgumentNullException(nameof(value), "A process name cannot be null.");
+    }
+
+    /// <summary>
+    /// Python's <c>daemon</c>: a daemon child is terminated when its parent exits normally; the parent
+    /// waits for a non-daemon child. Set it before <see cref="Start"/>.
+    /// </summary>
+    public bool Daemon
+    {
+        get => daemon;
+        set
+        {
+            if (popen is not null)
+            {
+                throw new InvalidOperationException("Daemon can only be set before Start().");
+            }
+
+            daemon = value;
+        }
+    }
+
+    /// <summary>Python's <c>args</c>: the positional arguments of the target.</summary>
+    public IReadOnlyList<object?> Args { get; private set; }
+
+    /// <summary>
+    /// Python's <c>kwargs</c>: arguments by parameter name, e.g. <c>new Process(F) { Kwargs = { ["n"] = 3 } }</c>.
+    /// Parameters given neither here nor in <see cref="Args"/> take their default values.
+    /// </summary>
+    public Dictionary<string, object?> Kwargs { get; private set; } = [];
+
+    /// <summary>Python's <c>pid</c>: the OS process id, or <see langword="null"/> before <see cref="Start"/>.</summary>
+    public int? Pid
+    {
+        get
+        {
+            CheckNotClosed();
+            return currentPid ?? popen?.Pid;
+        }
+    }
+
+    /// <summary>
+    /// Python's <c>exitcode</c>: <see langword="null"/> while running (or before start); 0 on success;
+    /// 1 after an unhandled exception; the code given to <see cref="Environment.Exit(int)"/>;
+    /// −N when killed by signal N (<see cref="Terminate"/> gives −15, <see cref="Kill"/> −9).
+    /// </summary>
+    public int? ExitCode
+    {
+        get
+        {
+            CheckNotClosed();
+            return popen?.Poll();
+        }
+    }
+
+    /// <summary>Python's <c>is_alive()</c>: started and not yet exited.</summary>
+    public bool IsAlive
+    {
+        get
+        {
+            CheckNotClosed();
+            if (ReferenceEquals(this, Mp.CurrentProcess()))
+            {
+                return true;
+            }
+
+            return popen is not null && popen.Poll() is null;
+        }
+    }
+
+    /// <summary>Python's <c>start()</c>: spawn the child and return at once.</summary>
+    /// <exception cref="InvalidOperationException">Already started, or closed.</exception>
+    /// <exception cref="ArgumentException">An argument cannot be bound to the target or cannot cross to another process.</exception>
+    public void Start()
+    {
+        CheckNotClosed();
+        if (popen is not null)
+        {
+            throw new InvalidOperationException($"{Name} has already been started; a process can be started only once.");
+        }
+
+        if (currentPid is not null)
+        {
+            throw new InvalidOperationException($"{Name} is the current process; it cannot be started.");
+        }
+
+        Children.Reap();
+        var request = Spawn.Prepare(this, target);
+        popen = new Popen(request, this);
+        Children.Add(this);
+    }
+
+    /// <summary>Python's <c>join()</c>: wait until the child exits.</summary>
+    public void Join() => Join(Timeout.InfiniteTimeSpan);
+
+    /// <summary>Python's <c>join(timeout)</c>: wait at most <paramref name="timeoutSeconds"/> seconds.</summary>
+    /// <param name="timeoutSeconds">Seconds to wait; 0 only polls.</param>
+    public void Join(double timeoutSeconds) => Join(TimeSpan.FromSeconds(timeoutSeconds));
+
+    /// <summary>
+    /// Python's <c>join(timeout)</c>: wait at most <paramref name="timeout"/>; returns either way.
+    /// Check <see cref="ExitCode"/> or <see cref="IsAlive"/> to know whether the child finished.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <exception cref="InvalidOperationException">Not started, the current process, or closed.</exception>
+    public void Join(TimeSpan timeout)
+    {
+        CheckNotClosed();
+        if (currentPid is not null)
+        {
+            throw new InvalidOperationException("A process cannot join itself; Join() waits for a child process.");
+        }
+
+        if (popen is null)
+        {
+            throw new InvalidOperationException($"{Name} has not been started; call Start() before Join().");
+        }
+
+        if (popen.Wait(timeout) is not null)
+        {
+            Children.Remove(this);
+        }
+    }
+
+    /// <summary>Python's <c>terminate()</c>: ask the child to stop (SIGTERM on Unix, TerminateProcess on Windows).</summary>
+    public void Terminate() => StartedPopen().Terminate();
+
+    /// <summary>Python's <c>kill()</c>: stop the child at once (SIGKILL on Unix, TerminateProcess on Windows).</summary>
+    public void Kill() => StartedPopen().Kill();
+
+    /// <summary>
+    /// Python's <c>close()</c>: release the child's OS resources. Only a process that has exited
+    /// (or never started) can be closed; afterwards most members throw.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The child is still running: Join() or Terminate() it first.</exception>
+    public void Close()
+    {
+        if (closed)
+        {
+            return;
+        }
+
+        if (popen is not null)
+        {
+            if (popen.Poll() is null)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot close {Name} while it is still running; call Join() or Terminate() first.");
+            }
+
+            popen.Dispose();
+            Children.Remove(this);
+        }
+
+        closed = true;
+    }
+
+    /// <summary>
+    /// Python's <c>run()</c>: what the child executes. The default calls the target with its arguments;
+    /// override it in a subclass. Calling it directly runs it in the current process.
+    /// </summary>
+    protected internal virtual void Run()
+    {
+        if (target is null)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name} has no target: pass one to the constructor, or override Run() in a subclass.");
+        }
+
+        target.Invoke(Args, Kwargs);
+    }
+
+    /// <summary>A short description, as Python's repr: name, pid and state.</summary>
+    public override string ToString()
+    {
+        if (closed)
+        {
+            return $"<{GetType().Name} name='{Name}' closed>";
+        }
+
+        var state = currentPid is not null ? "started" : popen is null ? "initial" : ExitCode switch
+        {
+            null => "started",
+            var code => $"stopped exitcode={code}",
+        };
+        var pid = Pid is { } p ? $" pid={p}" : "";
+        return $"<{GetType().Name} name='{Name}'{pid} {state}{(Daemon ? " daemon" : "")}>";
+    }
+
+    /// <summary>The object that stands for the current process: the main program's, or a child's own.</summary>
+    internal static Process ForCurrent(string name, int pid) => new(name, pid);
+
+    /// <summary>Restores the name and daemon flag the parent gave a child, in the child.</summary>
+    /// A subclass object arrives without running any constructor (as pickle does), so the base
+    /// class's own state is set here.
+    internal void AdoptIdentity(string childIdentity, string childName, bool childDaemon, int pid)
+    {
+        identity = childIdentity;
+        name = childName;
+        Args ??= [];
+        Kwargs ??= [];
+        daemon = childDaemon;
+        currentPid = pid;
+    }
+
+    /// <summary>Used by the exit handler and by <see cref="Mp.ActiveChildren"/>.</summary>
+    internal Popen? Popen => popen;
+
+    internal Target? FunctionTarget => target;
+
+    /// <summary>Python's <c>_identity</c>, as text: "2" for a main program's second child, "2:1" for that child's first.</summary>
+    internal string Identity => identity;
+
+    // Python numbers processes per parent and names them after the whole path: Process-2:1.
+    private static (string Identity, string Name) NextIdentity(string prefix)
+    {
+        var n = Interlocked.Increment(ref counter);
+        var id = Spawn.Identity is { } parent ? $"{parent}:{n}" : $"{n}";
+        return (id, $"{prefix}-{id}");
+    }
+
+    private Popen StartedPopen()
+    {
+        CheckNotClosed();
+        return popen ?? throw new InvalidOperationException($"{Name} has not been started.");
+    }
+
+    private void CheckNotClosed()
+    {
+        if (closed)
+        {
+            throw new InvalidOperationException($"{Name} is closed; a closed process object cannot be used.");
+        }
+    }
+}

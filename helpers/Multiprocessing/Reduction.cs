@@ -1,0 +1,252 @@
+using System.Collections;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// How objects cross a process boundary (CPython's <c>reduction.py</c>): System.Text.Json with a
+/// pickle-like contract.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Objects travel as their instance fields, private ones included, and are rebuilt without
+/// running a constructor, as pickle does. <see cref="JsonIgnoreAttribute"/> on a field leaves it out.</item>
+/// <item>Where the declared type does not say what the object is (<c>object</c>, an interface, a
+/// base class), the runtime type travels with the value.</item>
+/// <item>Things that stand for a resource of this process (threads, streams, handles, delegates)
+/// are refused with a message that says what to do.</item>
+/// <item>Helper objects that stand for a shared OS resource (queues, locks, shared values) cross as
+/// handles: such a type carries its own <see cref="JsonConverterAttribute"/>, which writes the OS
+/// names and reopens them on the other side. That converter wins over everything here.</item>
+/// </list>
+/// </remarks>
+internal static class Reduction
+{
+    /// <summary>The serializer options used for everything that crosses to another process.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Serializes <paramref name="value"/> as <paramref name="type"/>; unsupported content throws <see cref="NotSupportedException"/>.</summary>
+    public static string Dumps(object? value, Type type)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, type, Options);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or MemberAccessException)
+        {
+            throw new NotSupportedException(e.Message, e);
+        }
+    }
+
+    /// <summary>Rebuilds a value written by <see cref="Dumps"/>.</summary>
+    public static object? Loads(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { PickleFields } },
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            MaxDepth = 256,
+        };
+        options.Converters.Add(new UnshareableConverterFactory());
+        options.Converters.Add(new AnyObjectConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    // Replaces STJ's public-property contract of every object type with its instance fields.
+    private static void PickleFields(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || info.Type == typeof(object))
+        {
+            return;
+        }
+
+        var type = info.Type;
+        if (type.IsAbstract || type.IsInterface)
+        {
+            return;
+        }
+
+        info.Properties.Clear();
+        info.CreateObject = () => RuntimeHelpers.GetUninitializedObject(type);
+        var names = new HashSet<string>();
+        foreach (var field in InstanceFields(type))
+        {
+            var name = names.Add(field.Name) ? field.Name : $"{field.DeclaringType!.Name}.{field.Name}";
+            names.Add(name);
+            var property = info.CreateJsonPropertyInfo(field.FieldType, name);
+            property.Get = field.GetValue;
+            property.Set = field.SetValue;
+            if (IsPolymorphic(field.FieldType))
+            {
+                property.CustomConverter = (JsonConverter)Activator.CreateInstance(
+                    typeof(PolymorphicConverter<>).MakeGenericType(field.FieldType))!;
+            }
+
+            info.Properties.Add(property);
+        }
+    }
+
+    /// <summary>
+    /// The fields that make up an object's state, most derived first. A <see cref="Process"/>
+    /// subclass contributes only its own fields: the base class's state is the parent's business.
+    /// </summary>
+    private static IEnumerable<FieldInfo> InstanceFields(Type type)
+    {
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        for (var t = type; t is not null && t != typeof(object) && t != typeof(Process); t = t.BaseType)
+        {
+            foreach (var field in t.GetFields(Flags))
+            {
+                if (!field.IsDefined(typeof(JsonIgnoreAttribute)) && !field.FieldType.IsPointer && !field.FieldType.IsByRefLike)
+                {
+                    yield return field;
+                }
+            }
+        }
+    }
+
+    // Declared types that may hold an instance of another type. Collections are left to STJ.
+    private static bool IsPolymorphic(Type declared) =>
+        declared != typeof(object) && declared != typeof(string) && !declared.IsValueType && !declared.IsSealed
+        && !typeof(IEnumerable).IsAssignableFrom(declared)
+        && declared.GetCustomAttribute<JsonConverterAttribute>() is null;
+
+    private static void WriteEnvelope(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
+    {
+        var type = value.GetType();
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        JsonSerializer.Serialize(writer, TypeRef.From(type), options);
+        writer.WritePropertyName("value");
+        if (type == typeof(object))
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, value, type, options);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static object? ReadEnvelope(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        var type = root.GetProperty("type").Deserialize<TypeRef>(options)!.Resolve();
+        return type == typeof(object) ? new object() : root.GetProperty("value").Deserialize(type, options);
+    }
+
+    /// <summary>Values declared as <c>object</c>: the runtime type travels with the value.</summary>
+    private sealed class AnyObjectConverter : JsonConverter<object>
+    {
+        public override bool HandleNull => false;
+
+        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ReadEnvelope(ref reader, options);
+
+        public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
+            WriteEnvelope(writer, value, options);
+    }
+
+    /// <summary>Fields declared as an interface or a base class: the runtime type travels with the value.</summary>
+    private sealed class PolymorphicConverter<T> : JsonConverter<T>
+        where T : class
+    {
+        public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            (T?)ReadEnvelope(ref reader, options);
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            WriteEnvelope(writer, value, options);
+    }
+
+    /// <summary>Refuses objects that stand for a resource of this process.</summary>
+    private sealed class UnshareableConverterFactory : JsonConverterFactory
+    {
+        private static readonly Type[] Unshareable =
+        [
+            typeof(Delegate), typeof(Stream), typeof(TextReader), typeof(TextWriter), typeof(Thread),
+            typeof(Task), typeof(WaitHandle), typeof(SafeHandle), typeof(CancellationTokenSource),
+            typeof(CancellationToken), typeof(System.Diagnostics.Process), typeof(Process),
+            typeof(MemberInfo), typeof(Assembly), typeof(AssemblyLoadContext), typeof(IntPtr),
+            typeof(UIntPtr), typeof(Lock), typeof(SemaphoreSlim), typeof(Timer), typeof(IDisposable),
+        ];
+
+        public override bool CanConvert(Type typeToConvert) =>
+            Unshareable.Any(u => u.IsAssignableFrom(typeToConvert))
+            && typeToConvert.GetCustomAttribute<JsonConverterAttribute>() is null;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(Refuse<>).MakeGenericType(typeToConvert))!;
+
+        private sealed class Refuse<T> : JsonConverter<T>
+        {
+            public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+                throw Error(typeToConvert);
+
+            public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+                throw Error(typeof(T));
+
+            private static NotSupportedException Error(Type type) => new(
+                $"a {type.Name} cannot be sent to another process: it stands for something that exists only in " +
+                "this process (code, a thread, a stream, an OS handle). Send plain data and create the resource " +
+                "in the child, or use a helper made to be shared (Queue, Pipe, Lock, Value).");
+        }
+    }
+}
+
+/// <summary>A type named so that another process can load it: assembly, full name, type arguments, array rank.</summary>
+/// <param name="Assembly">The simple name of the assembly that defines the type (empty for arrays).</param>
+/// <param name="Name">The full name of the type, or of its generic definition; <c>[]</c> for an array.</param>
+/// <param name="Args">Generic type arguments, or the element type of an array.</param>
+/// <param name="Rank">The rank of a multi-dimensional array; 0 otherwise.</param>
+internal sealed record TypeRef(string Assembly, string Name, TypeRef[]? Args = null, int Rank = 0)
+{
+    /// <summary>Describes <paramref name="type"/>.</summary>
+    public static TypeRef From(Type type)
+    {
+        if (type.IsArray)
+        {
+            return new("", "[]", [From(type.GetElementType()!)], type.IsSZArray ? 0 : type.GetArrayRank());
+        }
+
+        Assemblies.CheckLoadable(type.Assembly, $"The type '{type.Name}'");
+        if (type.IsConstructedGenericType)
+        {
+            var definition = type.GetGenericTypeDefinition();
+            return new(definition.Assembly.GetName().Name!, definition.FullName!, [.. type.GenericTypeArguments.Select(From)]);
+        }
+
+        return new(type.Assembly.GetName().Name!, type.FullName ?? type.Name);
+    }
+
+    /// <summary>Loads the type described, loading its assembly if needed.</summary>
+    public Type Resolve()
+    {
+        if (Name == "[]")
+        {
+            var element = Args![0].Resolve();
+            return Rank == 0 ? element.MakeArrayType() : element.MakeArrayType(Rank);
+        }
+
+        var assembly = Assemblies.Load(Assembly);
+        var type = assembly.GetType(Name, throwOnError: true)!;
+        return Args is null ? type : type.MakeGenericType([.. Args.Select(a => a.Resolve())]);
+    }
+}

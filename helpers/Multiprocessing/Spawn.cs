@@ -1,0 +1,221 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// Spawning, as CPython's <c>spawn.py</c>: what the parent sends, and the child's entry point.
+/// </summary>
+/// <remarks>
+/// The child is <c>dotnet exec Helpers.dll</c>. Its standard input carries one line of JSON (the
+/// <see cref="SpawnRequest"/>) and then stays open as a lifeline: when the parent dies, for any
+/// reason, the pipe closes and the child kills itself, so no orphan is left behind. This works the
+/// same on Linux, macOS and Windows. The child reports how it ended with a last, tagged line on its
+/// standard output (see <see cref="Popen"/>), so an exit code can never be mistaken for a signal.
+/// </remarks>
+internal static class Spawn
+{
+    /// <summary>The process object this child runs; <see langword="null"/> in a main program.</summary>
+    public static Process? Current { get; private set; }
+
+    /// <summary>Stands for the parent of this child; <see langword="null"/> in a main program.</summary>
+    public static Process? Parent { get; private set; }
+
+    /// <summary>This child's identity path ("2:1"); <see langword="null"/> in a main program.</summary>
+    public static string? Identity => Current?.Identity;
+
+    /// <summary>Builds what the child needs: checks that every argument can cross, and fails here if not.</summary>
+    /// <exception cref="ArgumentException">An argument cannot be bound or sent; the message names it.</exception>
+    public static SpawnRequest Prepare(Process process, Target? target)
+    {
+        var type = process.GetType();
+        string? state = null, args = null;
+        if (target is null)
+        {
+            state = Dump(process, type, $"The state of {type.Name} (its fields)");
+        }
+        else
+        {
+            var bound = target.Bind(process.Args, process.Kwargs);
+            var parameters = target.Method.GetParameters();
+            var encoded = new string[bound.Length];
+            for (var i = 0; i < bound.Length; i++)
+            {
+                encoded[i] = Dump(bound[i], typeof(object), $"Argument '{parameters[i].Name}' of {target.DisplayName}()");
+            }
+
+            args = JsonSerializer.Serialize(encoded, SpawnJson.Default.StringArray);
+        }
+
+        return new SpawnRequest(
+            Identity: process.Identity,
+            Name: process.Name,
+            Daemon: process.Daemon,
+            ParentPid: Environment.ProcessId,
+            ParentName: Mp.CurrentProcess().Name,
+            Nonce: Guid.NewGuid().ToString("N"),
+            Assemblies: Assemblies.ForChild(),
+            Type: TypeRef.From(target?.Method.DeclaringType ?? type),
+            Method: target?.Method.Name,
+            ParameterTypes: target?.ParameterTypeNames,
+            Args: args,
+            State: state);
+    }
+
+    /// <summary>The child's entry point: <c>dotnet exec Helpers.dll</c> with a request on standard input.</summary>
+    /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
+    public static int Main()
+    {
+        var stdin = Console.OpenStandardInput();
+        var line = ReadLine(stdin);
+        if (line is null || JsonSerializer.Deserialize(line, SpawnJson.Default.SpawnRequest) is not { } request)
+        {
+            Console.Error.WriteLine("Helpers.dll is the program a Helpers.Multiprocessing.Process runs in a child; it is not meant to be started by hand.");
+            return 2;
+        }
+
+        WatchLifeline(stdin);
+        Console.SetIn(TextReader.Null);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Popen.ChildExitReported = true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Popen.ReportChildExit(request.Nonce, Environment.ExitCode);
+        var code = Run(request);
+        Environment.ExitCode = code;
+        return code;
+    }
+
+    private static int Run(SpawnRequest request)
+    {
+        Process process;
+        try
+        {
+            Assemblies.Install(request.Assemblies);
+            Parent = Process.ForCurrent(request.ParentName, request.ParentPid);
+            process = request.Method is null
+                ? (Process)Reduction.Loads(request.State!, request.Type.Resolve())!
+                : new Process(Target.Find(request.Type, request.Method, request.ParameterTypes!), Decode(request.Args!));
+            process.AdoptIdentity(request.Identity, request.Name, request.Daemon, Environment.ProcessId);
+            Current = process;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Process {request.Name} could not start: {e}");
+            return 1;
+        }
+
+        try
+        {
+            process.Run();
+            return 0;
+        }
+        catch (Exception e)
+        {
+            // Python prints "Process NAME:" and the traceback, then exits with 1.
+            Console.Error.WriteLine($"Process {request.Name}:");
+            Console.Error.WriteLine(e.ToString());
+            return 1;
+        }
+        finally
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
+    }
+
+    private static object?[] Decode(string args) =>
+        [.. JsonSerializer.Deserialize(args, SpawnJson.Default.StringArray)!.Select(a => Reduction.Loads(a, typeof(object)))];
+
+    private static string Dump(object? value, Type type, string what)
+    {
+        try
+        {
+            var json = Reduction.Dumps(value, type);
+            _ = Reduction.Loads(json, type); // What cannot be rebuilt fails here, in the parent, not in the child.
+            return json;
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException or ArgumentException or MemberAccessException or InvalidOperationException)
+        {
+            throw new ArgumentException($"{what} cannot be sent to the child process: {e.Message}", e);
+        }
+    }
+
+    // The parent writes one line and then nothing until it dies, so a buffered read cannot steal
+    // anything from the lifeline.
+    private static string? ReadLine(Stream stdin)
+    {
+        var bytes = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = stdin.Read(buffer)) > 0)
+        {
+            var end = Array.IndexOf(buffer, (byte)'\n', 0, n);
+            bytes.Write(buffer, 0, end < 0 ? n : end);
+            if (end >= 0)
+            {
+                return System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+            }
+        }
+
+        return null;
+    }
+
+    // When the parent dies its end of our standard input closes: read returns 0. Die with it, at once,
+    // without running exit handlers that could wait for anything.
+    private static void WatchLifeline(Stream stdin)
+    {
+        var watcher = new Thread(() =>
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (stdin.Read(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            Popen.ChildExitReported = true;
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        })
+        {
+            IsBackground = true,
+            Name = "multiprocessing lifeline",
+        };
+        watcher.Start();
+    }
+}
+
+/// <summary>Everything a child needs to run one <see cref="Process"/>: CPython's preparation data plus the pickled process.</summary>
+/// <param name="Identity">The child's identity path, for naming its own children.</param>
+/// <param name="Name">The process name the parent gave.</param>
+/// <param name="Daemon">The daemon flag the parent gave.</param>
+/// <param name="ParentPid">The parent's process id.</param>
+/// <param name="ParentName">The parent's process name.</param>
+/// <param name="Nonce">Tags the child's exit report so that program output cannot forge it.</param>
+/// <param name="Assemblies">Where the child loads code from.</param>
+/// <param name="Type">The subclass to rebuild, or the type that declares the target method.</param>
+/// <param name="Method">The target method's name (function style), or <see langword="null"/> (subclass style).</param>
+/// <param name="ParameterTypes">The target's parameter types, to tell overloads apart.</param>
+/// <param name="Args">The bound arguments, each serialized with its runtime type.</param>
+/// <param name="State">The subclass object's fields (subclass style).</param>
+internal sealed record SpawnRequest(
+    string Identity,
+    string Name,
+    bool Daemon,
+    int ParentPid,
+    string ParentName,
+    string Nonce,
+    List<AssemblySource> Assemblies,
+    TypeRef Type,
+    string? Method,
+    string[]? ParameterTypes,
+    string? Args,
+    string? State);
+
+/// <summary>Source-generated (reflection-free) serialization of the request: a child starts faster.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SpawnRequest))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class SpawnJson : JsonSerializerContext;

@@ -230,7 +230,7 @@ public class Process
     /// Python's <c>run()</c>: what the child executes. The default calls the target with its arguments;
     /// override it in a subclass. Calling it directly runs it in the current process.
     /// </summary>
-    protected internal virtual void Run()
+    public virtual void Run()
     {
         if (target is null)
         {

@@ -47,6 +47,25 @@ internal static class Reduction
     /// <summary>Rebuilds a value written by <see cref="Dumps"/>.</summary>
     public static object? Loads(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
 
+    /// <summary>The fields of a <see cref="Process"/> subclass object, each serialized with its runtime type.</summary>
+    public static IEnumerable<(FieldInfo Field, Func<string> Dump)> StateOf(Process process) =>
+        InstanceFields(process.GetType()).Select(f => (f, (Func<string>)(() => Dumps(f.GetValue(process), typeof(object)))));
+
+    /// <summary>Rebuilds a subclass object from <see cref="StateOf"/>, without running a constructor.</summary>
+    public static Process LoadState(Type type, IReadOnlyDictionary<string, string> state)
+    {
+        var process = (Process)RuntimeHelpers.GetUninitializedObject(type);
+        foreach (var field in InstanceFields(type))
+        {
+            field.SetValue(process, Loads(state[StateKey(field)], typeof(object)));
+        }
+
+        return process;
+    }
+
+    /// <summary>A field's key in a subclass object's state: unique even when a base class has a field of the same name.</summary>
+    public static string StateKey(FieldInfo field) => $"{field.DeclaringType!.Name}.{field.Name}";
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions

@@ -30,10 +30,13 @@ internal static class Spawn
     public static SpawnRequest Prepare(Process process, Target? target)
     {
         var type = process.GetType();
-        string? state = null, args = null;
+        Dictionary<string, string>? state = null;
+        string? args = null;
         if (target is null)
         {
-            state = Dump(process, type, $"The state of {type.Name} (its fields)");
+            state = Reduction.StateOf(process).ToDictionary(
+                f => Reduction.StateKey(f.Field),
+                f => Check(f.Dump, $"Field '{f.Field.Name}' of {type.Name}"));
         }
         else
         {
@@ -42,7 +45,8 @@ internal static class Spawn
             var encoded = new string[bound.Length];
             for (var i = 0; i < bound.Length; i++)
             {
-                encoded[i] = Dump(bound[i], typeof(object), $"Argument '{parameters[i].Name}' of {target.DisplayName}()");
+                var value = bound[i];
+                encoded[i] = Check(() => Reduction.Dumps(value, typeof(object)), $"Argument '{parameters[i].Name}' of {target.DisplayName}()");
             }
 
             args = JsonSerializer.Serialize(encoded, SpawnJson.Default.StringArray);
@@ -92,7 +96,7 @@ internal static class Spawn
             Assemblies.Install(request.Assemblies);
             Parent = Process.ForCurrent(request.ParentName, request.ParentPid);
             process = request.Method is null
-                ? (Process)Reduction.Loads(request.State!, request.Type.Resolve())!
+                ? Reduction.LoadState(request.Type.Resolve(), request.State!)
                 : new Process(Target.Find(request.Type, request.Method, request.ParameterTypes!), Decode(request.Args!));
             process.AdoptIdentity(request.Identity, request.Name, request.Daemon, Environment.ProcessId);
             Current = process;
@@ -125,12 +129,12 @@ internal static class Spawn
     private static object?[] Decode(string args) =>
         [.. JsonSerializer.Deserialize(args, SpawnJson.Default.StringArray)!.Select(a => Reduction.Loads(a, typeof(object)))];
 
-    private static string Dump(object? value, Type type, string what)
+    private static string Check(Func<string> dump, string what)
     {
         try
         {
-            var json = Reduction.Dumps(value, type);
-            _ = Reduction.Loads(json, type); // What cannot be rebuilt fails here, in the parent, not in the child.
+            var json = dump();
+            _ = Reduction.Loads(json, typeof(object)); // What cannot be rebuilt fails here, in the parent, not in the child.
             return json;
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or ArgumentException or MemberAccessException or InvalidOperationException)
@@ -199,7 +203,7 @@ internal static class Spawn
 /// <param name="Method">The target method's name (function style), or <see langword="null"/> (subclass style).</param>
 /// <param name="ParameterTypes">The target's parameter types, to tell overloads apart.</param>
 /// <param name="Args">The bound arguments, each serialized with its runtime type.</param>
-/// <param name="State">The subclass object's fields (subclass style).</param>
+/// <param name="State">The subclass object's fields, each serialized with its runtime type (subclass style).</param>
 internal sealed record SpawnRequest(
     string Identity,
     string Name,
@@ -212,7 +216,7 @@ internal sealed record SpawnRequest(
     string? Method,
     string[]? ParameterTypes,
     string? Args,
-    string? State);
+    Dictionary<string, string>? State);
 
 /// <summary>Source-generated (reflection-free) serialization of the request: a child starts faster.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

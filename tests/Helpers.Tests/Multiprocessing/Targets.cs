@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Helpers.Multiprocessing;
+
+namespace Helpers.Tests.Multiprocessing;
+
+/// <summary>Methods the tests run in child processes. They report through files, which the parent reads.</summary>
+internal static class Targets
+{
+    public static void Nothing()
+    {
+    }
+
+    public static void Sleep(double seconds) => Thread.Sleep(TimeSpan.FromSeconds(seconds));
+
+    public static void Exit(int code) => Environment.Exit(code);
+
+    public static void Throw(string message) => throw new InvalidOperationException(message);
+
+    public static void Print(string text, int lines)
+    {
+        for (var i = 0; i < lines; i++)
+        {
+            Console.WriteLine($"{text} {i}");
+        }
+
+        Console.Error.WriteLine($"{text} on stderr");
+    }
+
+    public static void RecordArgs(string path, int a, string b, double c, int[] d, Point e, object f, string g = "default", long h = 42)
+        => File.WriteAllText(path, JsonSerializer.Serialize(new object[] { a, b, c, d, e, f, g, h }));
+
+    public static void RecordIdentity(string path)
+    {
+        var me = Mp.CurrentProcess();
+        var parent = Mp.ParentProcess();
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            me.Name,
+            me.Pid,
+            me.Daemon,
+            me.IsAlive,
+            OsPid = Environment.ProcessId,
+            ParentName = parent?.Name,
+            ParentPid = parent?.Pid,
+        }));
+    }
+
+    /// <summary>Starts a grandchild that sleeps for a minute, writes its pid, then sleeps itself.</summary>
+    public static void SpawnSleeperAndSleep(string pidFile)
+    {
+        var grandchild = new Process(Sleep, 60.0);
+        grandchild.Start();
+        File.WriteAllText(pidFile, $"{grandchild.Pid}");
+        Thread.Sleep(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a daemon that sleeps and a non-daemon that writes a file, then returns.</summary>
+    public static void SpawnDaemonAndWorker(string pidFile, string doneFile)
+    {
+        var daemon = new Process(Sleep, 60.0) { Daemon = true };
+        daemon.Start();
+        var worker = new Process(WriteAfter, doneFile, 0.5);
+        worker.Start();
+        File.WriteAllText(pidFile, $"{daemon.Pid}");
+    }
+
+    public static void WriteAfter(string path, double seconds)
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        File.WriteAllText(path, "done");
+    }
+}
+
+/// <summary>A user record with a private field, to check that objects arrive whole.</summary>
+public sealed record Point(int X, int Y)
+{
+    private readonly string label = $"({X},{Y})";
+
+    public string Label => label;
+}
+
+/// <summary>The subclass style: the constructor sets fields, Run() uses them in the child.</summary>
+public sealed class Squarer : Process
+{
+    private readonly int[] numbers;
+    private readonly string path;
+
+    public Squarer(int[] numbers, string path)
+    {
+        this.numbers = numbers;
+        this.path = path;
+    }
+
+    public override void Run() =>
+        File.WriteAllText(path, string.Join(",", numbers.Select(n => n * n)) + $" {Mp.CurrentProcess().Name} {Environment.ProcessId}");
+}

@@ -16,11 +16,11 @@ internal static class Assemblies
     private static readonly ConcurrentDictionary<Assembly, IReadOnlyList<AssemblySource>> Exported = new();
 
     /// <summary>
-    /// Exports an in-memory assembly, with everything it depends on, as images a child can load;
-    /// throws <see cref="ArgumentException"/> saying what to do when it cannot. The notebook glue sets
+    /// Exports an in-memory assembly (and what is needed, named by the second argument, for messages),
+    /// with everything it depends on, as images a child can load; throws <see cref="ArgumentException"/> saying what to do when it cannot. The notebook glue sets
     /// this when a .NET Interactive C# kernel is present.
     /// </summary>
-    public static Func<Assembly, IReadOnlyList<AssemblySource>>? InMemoryExporter { get; set; }
+    public static Func<Assembly, string, IReadOnlyList<AssemblySource>>? InMemoryExporter { get; set; }
 
     /// <summary>True for an assembly that has no file a child could load.</summary>
     public static bool IsInMemory(Assembly assembly) => assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location);
@@ -40,7 +40,7 @@ internal static class Assemblies
         var exporter = InMemoryExporter ?? throw new ArgumentException(
             $"{what} is defined in an in-memory assembly ('{assembly.GetName().Name}') that a child process " +
             "cannot load. Define it in compiled code, or in an earlier cell of a .NET Interactive notebook.");
-        Exported.TryAdd(assembly, exporter(assembly));
+        Exported.TryAdd(assembly, exporter(assembly, what));
     }
 
     /// <summary>What a child started now needs: every assembly this process loaded from a file, and the exported in-memory ones.</summary>

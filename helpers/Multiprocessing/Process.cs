@@ -17,6 +17,7 @@ namespace Helpers.Multiprocessing;
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "Python's explicit Close() releases it, and refuses while the child runs; a running child is held by Children until it exits.")]
+[Notebook.TypeFormatterSource(typeof(Notebook.ProcessFormatterSource), PreferredMimeTypes = ["text/html"])]
 public class Process
 {
     private static int counter;

@@ -1,0 +1,58 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Helpers.Multiprocessing;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+
+namespace Helpers.Notebook;
+
+/// <summary>
+/// Connects the helpers to a .NET Interactive C# kernel, when one is in the process: a plain
+/// <c>#r "Helpers.dll"</c> runs no kernel extension, so this hooks in when the assembly loads.
+/// Without a kernel (a console app, a test) nothing here runs, and no .NET Interactive assembly
+/// is ever loaded.
+/// </summary>
+internal static class KernelGlue
+{
+    private const string KernelAssembly = "Microsoft.DotNet.Interactive.CSharp";
+    private static int installed;
+
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "A plain #r runs no extension; this is the only hook.")]
+    internal static void OnLoad()
+    {
+        if (AppDomain.CurrentDomain.GetAssemblies().Any(IsKernel))
+        {
+            InstallIfInKernel();
+        }
+        else
+        {
+            AppDomain.CurrentDomain.AssemblyLoad += (_, e) =>
+            {
+                if (IsKernel(e.LoadedAssembly))
+                {
+                    InstallIfInKernel();
+                }
+            };
+        }
+    }
+
+    private static bool IsKernel(Assembly assembly) => assembly.GetName().Name == KernelAssembly;
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // Keeps .NET Interactive types out of OnLoad.
+    private static void InstallIfInKernel()
+    {
+        Assemblies.InMemoryExporter = (assembly, what) => CellAssemblies.Export(
+            FindKernel() ?? throw new ArgumentException($"{what} is defined in a notebook cell, but no C# kernel is running it."),
+            assembly,
+            what);
+        if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)
+        {
+            CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);
+        }
+    }
+
+    private static CSharpKernel? FindKernel() =>
+        KernelInvocationContext.Current?.HandlingKernel as CSharpKernel
+        ?? KernelInvocationContext.Current?.HandlingKernel?.RootKernel.FindKernelByName("csharp") as CSharpKernel;
+}

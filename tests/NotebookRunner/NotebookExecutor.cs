@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace NotebookRunner;
+
+/// <summary>The outcome of one notebook: how many code cells ran, how long it took, which cells failed.</summary>
+public sealed record NotebookResult(string Name, int Cells, TimeSpan Elapsed, IReadOnlyList<string> Failures)
+{
+    public bool Succeeded => Failures.Count == 0;
+}
+
+/// <summary>
+/// Runs every C# cell of one notebook, top to bottom, in a new kernel set up as Polyglot Notebooks
+/// sets up its C# kernel (kernel helpers such as display(), HTML as the default MIME type), and puts
+/// each cell's outputs into the document.
+/// </summary>
+public static class NotebookExecutor
+{
+    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path)
+    {
+        var document = Notebook.Parse(await File.ReadAllTextAsync(path));
+
+        // #r and relative paths resolve from the notebook's folder, as in VS Code and Jupyter.
+        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Formatter.DefaultMimeType = HtmlFormatter.MimeType;
+        Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
+        using var kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
+        kernel.DefaultKernelName = "csharp";
+
+        var failures = new List<string>();
+        var cells = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var cell in document.Elements.Where(IsCSharp))
+        {
+            cells++;
+            cell.Outputs.Clear();
+            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
+            cell.ExecutionOrder = cells;
+            foreach (var e in result.Events)
+            {
+                AddOutput(cell, e, cells);
+                if (e is CommandFailed failed)
+                {
+                    failures.Add($"cell {cells}: {failed.Message}");
+                }
+            }
+        }
+
+        return (document, new NotebookResult(Path.GetFileName(path), cells, clock.Elapsed, failures));
+    }
+
+    private static bool IsCSharp(InteractiveDocumentElement e) =>
+        e.KernelName is "csharp" or "C#" or "c#" && !string.IsNullOrWhiteSpace(e.Contents);
+
+    private static void AddOutput(InteractiveDocumentElement cell, KernelEvent e, int executionOrder)
+    {
+        switch (e)
+        {
+            case StandardOutputValueProduced o:
+                AddText(cell, Text(o.FormattedValues), "stdout");
+                break;
+            case StandardErrorValueProduced o:
+                AddText(cell, Text(o.FormattedValues), "stderr");
+                break;
+            case ReturnValueProduced r:
+                var value = new ReturnValueElement { ExecutionOrder = executionOrder };
+                foreach (var f in r.FormattedValues)
+                {
+                    value.Data[f.MimeType] = f.Value;
+                }
+
+                cell.Outputs.Add(value);
+                break;
+            case DisplayedValueProduced d:
+                cell.Outputs.Add(new DisplayElement(d.FormattedValues.ToDictionary(f => f.MimeType, f => (object)f.Value)));
+                break;
+            case DisplayedValueUpdated u:
+                // An updating display (progress) ends as its last value: keep that.
+                cell.Outputs.Add(new DisplayElement(u.FormattedValues.ToDictionary(f => f.MimeType, f => (object)f.Value)));
+                break;
+            case CommandFailed failed:
+                cell.Outputs.Add(new ErrorElement(failed.Message, failed.Exception?.GetType().Name ?? "Error", []));
+                break;
+        }
+    }
+
+    private static string Text(IEnumerable<FormattedValue> values) =>
+        values.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value ?? "";
+
+    // Consecutive writes to one stream read as one block, as in Jupyter.
+    private static void AddText(InteractiveDocumentElement cell, string text, string stream)
+    {
+        if (cell.Outputs.Count > 0 && cell.Outputs[^1] is TextElement last && last.Name == stream)
+        {
+            cell.Outputs[^1] = new TextElement(last.Text + text, stream);
+        }
+        else
+        {
+            cell.Outputs.Add(new TextElement(text, stream));
+        }
+    }
+}

@@ -278,8 +278,6 @@ public class Process
     /// <summary>Used by the exit handler and by <see cref="Mp.ActiveChildren"/>.</summary>
     internal Popen? Popen => popen;
 
-    internal Target? FunctionTarget => target;
-
     /// <summary>Python's <c>_identity</c>, as text: "2" for a main program's second child, "2:1" for that child's first.</summary>
     internal string Identity => identity;
 

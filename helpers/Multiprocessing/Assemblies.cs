@@ -15,12 +15,11 @@ internal static class Assemblies
     private static readonly string RuntimeDirectory = RuntimeEnvironment.GetRuntimeDirectory();
     private static readonly ConcurrentDictionary<Assembly, IReadOnlyList<AssemblySource>> Exported = new();
 
-    /// <summary>
-    /// Exports an in-memory assembly (and what is needed, named by the second argument, for messages),
-    /// with everything it depends on, as images a child can load; throws <see cref="ArgumentException"/> saying what to do when it cannot. The notebook glue sets
-    /// this when a .NET Interactive C# kernel is present.
-    /// </summary>
-    public static Func<Assembly, string, IReadOnlyList<AssemblySource>>? InMemoryExporter { get; set; }
+    /// <summary>The host that compiles code in memory, if any: the notebook glue sets it when a C# kernel is present.</summary>
+    public static IInMemoryCode? InMemoryCode { get; set; }
+
+    /// <summary>In a child: the notebook cells the parent sent, as <see cref="Submissions"/> recreates them.</summary>
+    public static IReadOnlyList<AssemblySource> Submissions { get; private set; } = [];
 
     /// <summary>True for an assembly that has no file a child could load.</summary>
     public static bool IsInMemory(Assembly assembly) => assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location);
@@ -37,10 +36,10 @@ internal static class Assemblies
             return;
         }
 
-        var exporter = InMemoryExporter ?? throw new ArgumentException(
+        var host = InMemoryCode ?? throw new ArgumentException(
             $"{what} is defined in an in-memory assembly ('{assembly.GetName().Name}') that a child process " +
             "cannot load. Define it in compiled code, or in an earlier cell of a .NET Interactive notebook.");
-        Exported.TryAdd(assembly, exporter(assembly, what));
+        Exported.TryAdd(assembly, host.Export(assembly, what));
     }
 
     /// <summary>What a child started now needs: every assembly this process loaded from a file, and the exported in-memory ones.</summary>
@@ -68,6 +67,7 @@ internal static class Assemblies
     public static void Install(IReadOnlyList<AssemblySource> sources)
     {
         var byName = sources.ToDictionary(s => s.Name);
+        Submissions = [.. sources.Where(s => s.Slot > 0)];
         var folders = sources.Where(s => s.Path is not null).Select(s => Path.GetDirectoryName(s.Path)!).Distinct().ToList();
         AssemblyLoadContext.Default.Resolving += (context, name) =>
         {
@@ -99,4 +99,5 @@ internal static class Assemblies
 /// <param name="Path">The file to load, for an assembly on disk.</param>
 /// <param name="Image">The PE image, for an assembly that exists only in memory.</param>
 /// <param name="Symbols">The portable PDB of <paramref name="Image"/>, for line numbers in stack traces.</param>
-internal sealed record AssemblySource(string Name, string? Path = null, byte[]? Image = null, byte[]? Symbols = null);
+/// <param name="Slot">For a notebook cell, its script submission slot (1, 2, …); 0 for any other assembly.</param>
+internal sealed record AssemblySource(string Name, string? Path = null, byte[]? Image = null, byte[]? Symbols = null, int Slot = 0);

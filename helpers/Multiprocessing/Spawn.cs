@@ -116,7 +116,7 @@ internal static class Spawn
         {
             // Python prints "Process NAME:" and the traceback, then exits with 1.
             Console.Error.WriteLine($"Process {request.Name}:");
-            Console.Error.WriteLine(e.ToString());
+            Console.Error.WriteLine(Traceback(e));
             return 1;
         }
         finally
@@ -124,6 +124,27 @@ internal static class Spawn
             Console.Out.Flush();
             Console.Error.Flush();
         }
+    }
+
+    // The exception with its stack trace, less the frames of the machinery that called the target
+    // (reflection, Target, Process.Run, Spawn), which say nothing about the user's code.
+    private static string Traceback(Exception e)
+    {
+        string[] machinery = ["at System.Reflection.", "at Helpers.Multiprocessing.Target.Invoke(", "at Helpers.Multiprocessing.Process.Run()", "at Helpers.Multiprocessing.Spawn."];
+        var lines = e.ToString().Split(Environment.NewLine)
+            .Where(l => !machinery.Any(m => l.TrimStart().StartsWith(m, StringComparison.Ordinal))).ToList();
+        var kept = new List<string>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // A rethrow marker is kept only where frames follow it.
+            var rethrown = lines[i].Trim() == "--- End of stack trace from previous location ---";
+            if (!rethrown || (i + 1 < lines.Count && lines[i + 1].TrimStart().StartsWith("at ", StringComparison.Ordinal)))
+            {
+                kept.Add(lines[i]);
+            }
+        }
+
+        return string.Join(Environment.NewLine, kept);
     }
 
     private static object?[] Decode(string args) =>

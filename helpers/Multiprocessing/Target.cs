@@ -12,7 +12,10 @@ namespace Helpers.Multiprocessing;
 /// </summary>
 internal sealed class Target
 {
-    private Target(MethodInfo method) => Method = method;
+    // A notebook cell's function is called on its cell object: in the parent the kernel's own, in a child a recreated one.
+    private readonly object? cell;
+
+    private Target(MethodInfo method, object? cell = null) => (Method, this.cell) = (method, cell);
 
     public MethodInfo Method { get; }
 
@@ -34,17 +37,16 @@ internal sealed class Target
         {
             throw new ArgumentException(
                 "A lambda cannot run in another process: its code and the variables it captures exist only in this " +
-                "process. Write a static method (in an earlier notebook cell, or in compiled code) and pass what it " +
-                "needs as arguments: new Process(Work, x, y).", nameof(target));
+                "process. Write a named method (at the top level of an earlier notebook cell, or a static method in compiled " +
+                "code) and pass what it needs as arguments: new Process(Work, x, y).", nameof(target));
         }
 
-        if (!method.IsStatic)
+        var cellFunction = !method.IsStatic && Submissions.IsSubmission(method.DeclaringType);
+        if (!method.IsStatic && !cellFunction)
         {
-            throw new ArgumentException(IsNotebookCell(method.DeclaringType)
-                ? $"'{name}' is declared in a notebook cell without 'static', so it could read the notebook's variables, " +
-                  $"and a child process has none of them. Declare it 'static' (static ... {name}(...)) and pass what it needs as arguments."
-                : $"'{name}' is an instance method, and a child process has no '{method.DeclaringType?.Name}' object to call " +
-                  "it on. Make it static and pass what it needs as arguments, or derive from Process and override Run().",
+            throw new ArgumentException(
+                $"'{name}' is an instance method, and a child process has no '{method.DeclaringType?.Name}' object to call " +
+                "it on. Make it static and pass what it needs as arguments, or derive from Process and override Run().",
                 nameof(target));
         }
 
@@ -61,7 +63,12 @@ internal sealed class Target
         }
 
         CheckLoadable(method.DeclaringType!, $"'{name}'");
-        return new Target(method);
+        if (cellFunction)
+        {
+            Assemblies.InMemoryCode!.CheckCallableAlone(method, $"'{name}'");
+        }
+
+        return new Target(method, cellFunction ? target.Target : null);
     }
 
     /// <summary>Checks that a child process can load <paramref name="type"/>.</summary>
@@ -72,7 +79,7 @@ internal sealed class Target
     /// <summary>Finds the method a parent described, in the child.</summary>
     public static Target Find(TypeRef type, string method, string[] parameterTypes)
     {
-        const BindingFlags Flags = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        const BindingFlags Flags = BindingFlags.Static | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
         var declaring = type.Resolve();
         var found = declaring.GetMethods(Flags).Single(m => m.Name == method
             && m.GetParameters().Select(p => p.ParameterType.FullName ?? p.ParameterType.Name).SequenceEqual(parameterTypes));
@@ -135,12 +142,12 @@ internal sealed class Target
         return bound;
     }
 
-    /// <summary>Calls the method; an exception it throws comes out as itself, not wrapped.</summary>
+    /// <summary>Calls the method (a notebook cell's function on its recreated cell); an exception it throws comes out as itself, not wrapped.</summary>
     public void Invoke(object?[] bound)
     {
         try
         {
-            Method.Invoke(null, bound);
+            Method.Invoke(Method.IsStatic ? null : cell ?? Submissions.Instance(Method.DeclaringType!), bound);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -182,8 +189,6 @@ internal sealed class Target
         throw new ArgumentException(
             $"{DisplayName}(): parameter '{parameter.Name}' is a {type.Name}, but the value given is a {value.GetType().Name} ({value}).");
     }
-
-    private static bool IsNotebookCell(Type? type) => type?.Name.StartsWith("Submission#", StringComparison.Ordinal) == true;
 
     private static string DisplayNameOf(MethodInfo method)
     {

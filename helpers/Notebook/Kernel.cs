@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Helpers.Multiprocessing;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Helpers.Notebook;
 
@@ -42,10 +43,11 @@ internal static class KernelGlue
     [MethodImpl(MethodImplOptions.NoInlining)] // Keeps .NET Interactive types out of OnLoad.
     private static void InstallIfInKernel()
     {
-        Assemblies.InMemoryExporter = (assembly, what) => CellAssemblies.Export(
-            FindKernel() ?? throw new ArgumentException($"{what} is defined in a notebook cell, but no C# kernel is running it."),
-            assembly,
-            what);
+        Assemblies.InMemoryCode = new CellAssemblies(FindKernel);
+
+        // The convention formatter covers Process and ActiveChildren(); an array or list of processes
+        // has no attribute to carry one, so it is registered here.
+        Formatter.Register<IEnumerable<Process>>((processes, writer) => writer.Write(ProcessFormatter.ToHtml([.. processes])), HtmlFormatter.MimeType);
         if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)
         {
             CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);

@@ -34,6 +34,7 @@ public static class NotebookExecutor
         kernel.DefaultKernelName = "csharp";
 
         var failures = new List<string>();
+        var displays = new Dictionary<string, (InteractiveDocumentElement, DisplayElement)>();
         var cells = 0;
         var clock = Stopwatch.StartNew();
         foreach (var cell in document.Elements.Where(IsCSharp))
@@ -44,10 +45,10 @@ public static class NotebookExecutor
             cell.ExecutionOrder = cells;
             foreach (var e in result.Events)
             {
-                AddOutput(cell, e, cells);
-                if (e is CommandFailed failed)
+                AddOutput(cell, e, cells, displays);
+                if (e is CommandFailed or ErrorProduced)
                 {
-                    failures.Add($"cell {cells}: {failed.Message}");
+                    failures.Add($"cell {cells}: {(e as CommandFailed)?.Message ?? ((ErrorProduced)e).Message}");
                 }
             }
         }
@@ -58,7 +59,8 @@ public static class NotebookExecutor
     private static bool IsCSharp(InteractiveDocumentElement e) =>
         e.KernelName is "csharp" or "C#" or "c#" && !string.IsNullOrWhiteSpace(e.Contents);
 
-    private static void AddOutput(InteractiveDocumentElement cell, KernelEvent e, int executionOrder)
+    private static void AddOutput(
+        InteractiveDocumentElement cell, KernelEvent e, int executionOrder, Dictionary<string, (InteractiveDocumentElement Cell, DisplayElement Element)> displays)
     {
         switch (e)
         {
@@ -67,6 +69,9 @@ public static class NotebookExecutor
                 break;
             case StandardErrorValueProduced o:
                 AddText(cell, Text(o.FormattedValues), "stderr");
+                break;
+            case ErrorProduced error:
+                cell.Outputs.Add(new ErrorElement(error.Message, "Error", []));
                 break;
             case ReturnValueProduced r:
                 var value = new ReturnValueElement { ExecutionOrder = executionOrder };
@@ -77,18 +82,29 @@ public static class NotebookExecutor
 
                 cell.Outputs.Add(value);
                 break;
-            case DisplayedValueProduced d:
-                cell.Outputs.Add(new DisplayElement(d.FormattedValues.ToDictionary(f => f.MimeType, f => (object)f.Value)));
+            case DisplayedValueUpdated u when displays.TryGetValue(u.ValueId, out var shown):
+                // An updating display (progress) ends as its last value, in the place it was first shown.
+                var updated = Display(u.FormattedValues);
+                shown.Cell.Outputs[shown.Cell.Outputs.IndexOf(shown.Element)] = updated;
+                displays[u.ValueId] = (shown.Cell, updated);
                 break;
-            case DisplayedValueUpdated u:
-                // An updating display (progress) ends as its last value: keep that.
-                cell.Outputs.Add(new DisplayElement(u.FormattedValues.ToDictionary(f => f.MimeType, f => (object)f.Value)));
+            case DisplayEvent d:
+                var element = Display(d.FormattedValues);
+                cell.Outputs.Add(element);
+                if (d.ValueId is { } id)
+                {
+                    displays[id] = (cell, element);
+                }
+
                 break;
             case CommandFailed failed:
                 cell.Outputs.Add(new ErrorElement(failed.Message, failed.Exception?.GetType().Name ?? "Error", []));
                 break;
         }
     }
+
+    private static DisplayElement Display(IEnumerable<FormattedValue> values) =>
+        new(values.ToDictionary(f => f.MimeType, f => (object)f.Value));
 
     private static string Text(IEnumerable<FormattedValue> values) =>
         values.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value ?? "";

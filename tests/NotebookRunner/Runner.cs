@@ -12,14 +12,17 @@ public static class Runner
     /// <summary>Runs <paramref name="notebook"/> with <c>--one</c>; a run past <paramref name="timeout"/> is killed and fails.</summary>
     public static async Task<RunOutcome> RunInOwnProcessAsync(string notebook, string output, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!)
+        // Runs this assembly with --one: through its own apphost when that is what runs now, else with
+        // the dotnet host (a test process, `dotnet NotebookRunner.dll`).
+        var self = typeof(Runner).Assembly.Location;
+        var apphost = Path.ChangeExtension(self, OperatingSystem.IsWindows() ? ".exe" : null);
+        var info = new ProcessStartInfo(Environment.ProcessPath == apphost ? apphost : DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var self = typeof(Runner).Assembly.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("NotebookRunner", StringComparison.Ordinal))
+        if (info.FileName != apphost)
         {
             info.ArgumentList.Add("exec");
             info.ArgumentList.Add(self);
@@ -48,5 +51,18 @@ public static class Runner
         var summary = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split(' ');
         var cells = summary is [var c, _] && int.TryParse(c, CultureInfo.InvariantCulture, out var n) ? n : 0;
         return new RunOutcome(process.ExitCode == 0, cells, clock.Elapsed.TotalSeconds, await stderr);
+    }
+
+    private static string DotnetHost()
+    {
+        var exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.ProcessPath is { } current && Path.GetFileName(current) == exe)
+        {
+            return current;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { } host && File.Exists(host)
+            ? host
+            : Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", exe));
     }
 }

@@ -1,0 +1,29 @@
+using Xunit;
+
+namespace Helpers.Tests.Notebooks;
+
+/// <summary>
+/// Every notebook of the collection runs top to bottom in a fresh kernel, through the same runner
+/// as the main job, with no error output. The notebooks build and #r the helpers themselves, as
+/// they do in VS Code.
+/// </summary>
+[Collection(nameof(NotebookTests))] // One kernel at a time: each notebook measures and starts processes.
+public sealed class NotebookTests
+{
+    public static TheoryData<string> Notebooks => [.. Directory
+        .GetFiles(Path.Combine(NotebookRun.RepositoryRoot, "notebooks"), "*.ipynb")
+        .Select(f => Path.GetFileName(f))
+        .Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_top_to_bottom_without_errors(string notebook)
+    {
+        using var scratch = new TempDir();
+        var (outcome, cells) = await NotebookRun.RunAsync(Path.Combine(NotebookRun.RepositoryRoot, "notebooks", notebook), scratch);
+
+        Assert.True(outcome.Ok, $"{notebook} failed:\n{outcome.Errors}");
+        Assert.True(outcome.Cells > 0, $"{notebook} has no code cells");
+        Assert.DoesNotContain(NotebookRun.Outputs(cells), o => o.Type == "error");
+    }
+}

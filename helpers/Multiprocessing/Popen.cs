@@ -22,14 +22,17 @@ internal sealed partial class Popen : IDisposable
     private const int SigTerm = 15;
     private const int SigKill = 9;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
-    private static readonly string HelpersDll = typeof(Popen).Assembly.Location;
-    private static readonly Lazy<string> DotnetHost = new(FindDotnetHost);
+    /// <summary>The child program: this assembly.</summary>
+    internal static readonly string HelpersDll = typeof(Popen).Assembly.Location;
+
+    /// <summary>The <c>dotnet</c> host that runs <see cref="HelpersDll"/>.</summary>
+    internal static readonly Lazy<string> DotnetHost = new(FindDotnetHost);
 
     private readonly System.Diagnostics.Process os;
     private readonly Process owner;
     private readonly string nonce;
     private readonly Task pumps;
-    private readonly Lock gate = new();
+    private readonly System.Threading.Lock gate = new();
     private int? reportedCode;
     private int? returnCode;
     private int signalSent;
@@ -123,7 +126,7 @@ internal sealed partial class Popen : IDisposable
             {
                 os.Kill();
             }
-            else if (SysKill(Pid, signal) != 0 && !os.HasExited)
+            else if (Platform.Posix.Kill(Pid, signal) != 0 && !os.HasExited)
             {
                 throw new InvalidOperationException($"kill({Pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
             }
@@ -187,7 +190,4 @@ internal sealed partial class Popen : IDisposable
         // The shared runtime lives in <root>/shared/Microsoft.NETCore.App/<version>/, the host in <root>.
         return Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", exe));
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SysKill(int pid, int signal);
 }

@@ -47,6 +47,26 @@ internal static class Reduction
     /// <summary>Rebuilds a value written by <see cref="Dumps"/>.</summary>
     public static object? Loads(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
 
+    /// <summary>True while <see cref="CheckRoundTrip"/> runs on this thread: handles are not reopened then.</summary>
+    public static bool IsCheckingRoundTrip => checkingRoundTrip;
+
+    [ThreadStatic]
+    private static bool checkingRoundTrip;
+
+    /// <summary>Rebuilds <paramref name="json"/> and throws away the result: what cannot be rebuilt fails here, in the sender.</summary>
+    public static void CheckRoundTrip(string json, Type type)
+    {
+        checkingRoundTrip = true;
+        try
+        {
+            _ = Loads(json, type);
+        }
+        finally
+        {
+            checkingRoundTrip = false;
+        }
+    }
+
     /// <summary>The fields of a <see cref="Process"/> subclass object, each serialized with its runtime type.</summary>
     public static IEnumerable<(FieldInfo Field, Func<string> Dump)> StateOf(Process process) =>
         InstanceFields(process.GetType()).Select(f => (f, (Func<string>)(() => Dumps(f.GetValue(process), typeof(object)))));

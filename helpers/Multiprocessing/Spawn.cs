@@ -67,10 +67,16 @@ internal static class Spawn
             State: state);
     }
 
-    /// <summary>The child's entry point: <c>dotnet exec Helpers.dll</c> with a request on standard input.</summary>
+    /// <summary>The child's entry point: <c>dotnet exec Helpers.dll</c> with a request on standard input (or <c>--resource-tracker</c>).</summary>
+    /// <param name="args">Empty for a child process; <see cref="ResourceTracker.Argument"/> for the tracker.</param>
     /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
-    public static int Main()
+    public static int Main(string[] args)
     {
+        if (args is [ResourceTracker.Argument])
+        {
+            return ResourceTracker.Run();
+        }
+
         var stdin = Console.OpenStandardInput();
         var line = ReadLine(stdin);
         if (line is null || JsonSerializer.Deserialize(line, SpawnJson.Default.SpawnRequest) is not { } request)
@@ -155,7 +161,7 @@ internal static class Spawn
         try
         {
             var json = dump();
-            _ = Reduction.Loads(json, typeof(object)); // What cannot be rebuilt fails here, in the parent, not in the child.
+            Reduction.CheckRoundTrip(json, typeof(object)); // What cannot be rebuilt fails here, in the parent, not in the child.
             return json;
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or ArgumentException or MemberAccessException or InvalidOperationException)

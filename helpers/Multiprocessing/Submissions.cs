@@ -17,7 +17,7 @@ namespace Helpers.Multiprocessing;
 internal static class Submissions
 {
     private const string ClassPrefix = "Submission#";
-    private static readonly Lock Gate = new();
+    private static readonly System.Threading.Lock Gate = new();
     private static object?[]? slots;
 
     /// <summary>True for a submission class, the type of a notebook cell's top-level code.</summary>

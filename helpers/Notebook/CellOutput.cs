@@ -13,7 +13,7 @@ namespace Helpers.Notebook;
 /// </summary>
 internal static class CellOutput
 {
-    private static readonly Lock Gate = new();
+    private static readonly System.Threading.Lock Gate = new();
     private static readonly List<(Process Process, string Line, bool IsError)> Pending = [];
     private static KernelInvocationContext? running;
 

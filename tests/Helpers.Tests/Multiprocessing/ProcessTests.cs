@@ -338,6 +338,6 @@ public sealed class ProcessTests : IDisposable
 
 internal static class OutputHook
 {
-    public static readonly Lock Gate = new();
+    public static readonly System.Threading.Lock Gate = new();
 }
 

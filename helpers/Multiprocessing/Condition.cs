@@ -1,0 +1,190 @@
+using System.Text.Json.Serialization;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// A condition variable shared by processes (Python's <c>multiprocessing.Condition</c>): waiters
+/// release its lock and sleep until notified; <see cref="WaitFor"/> waits until a predicate holds.
+/// Use it inside <c>using (c.EnterScope())</c>, Python's <c>with c:</c>.
+/// </summary>
+/// <remarks>
+/// CPython's algorithm, on three semaphores: sleepers count themselves in, a notifier wakes as many
+/// as it notifies and waits until they have woken (bounded here: a sleeper killed while waiting cannot
+/// hang the notifier for more than <see cref="WakeTimeout"/>).
+/// </remarks>
+[JsonConverter(typeof(HandleConverterFactory))]
+public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, Condition.Handle>
+{
+    private static readonly TimeSpan WakeTimeout = TimeSpan.FromSeconds(5);
+    private readonly IAcquirable lockObject;
+    private readonly SemLock sleeping;
+    private readonly SemLock woken;
+    private readonly SemLock waiting;
+    private readonly bool ownsLock;
+
+    /// <summary>Creates a condition on <paramref name="lockObject"/>, or on a new <see cref="RLock"/> (Python's default).</summary>
+    /// <exception cref="ArgumentException">The lock is neither a <see cref="Lock"/> nor an <see cref="RLock"/>.</exception>
+    public Condition(IAcquirable? lockObject = null)
+        : this(lockObject ?? new RLock(), SemLock.Create(0, int.MaxValue), SemLock.Create(0, int.MaxValue), SemLock.Create(0, int.MaxValue), ownsLock: lockObject is null)
+    {
+    }
+
+    private Condition(IAcquirable lockObject, SemLock sleeping, SemLock woken, SemLock waiting, bool ownsLock)
+    {
+        if (lockObject is not (Lock or RLock))
+        {
+            throw new ArgumentException("A Condition works on a Lock or an RLock of the helpers.", nameof(lockObject));
+        }
+
+        (this.lockObject, this.sleeping, this.woken, this.waiting, this.ownsLock) = (lockObject, sleeping, woken, waiting, ownsLock);
+    }
+
+    /// <inheritdoc/>
+    public bool Acquire(bool block = true, double? timeout = null) => lockObject.Acquire(block, timeout);
+
+    /// <inheritdoc/>
+    public void Release() => lockObject.Release();
+
+    /// <summary>
+    /// Releases the lock, sleeps until notified or until <paramref name="timeout"/> seconds pass
+    /// (forever if null), and takes the lock again.
+    /// </summary>
+    /// <returns>False if the timeout passed.</returns>
+    /// <exception cref="InvalidOperationException">The calling thread does not hold the lock.</exception>
+    public bool Wait(double? timeout = null)
+    {
+        CheckHeld("wait on");
+        sleeping.Release(track: false);
+        var depth = lockObject is RLock r ? r.ReleaseAll() : Release1();
+        try
+        {
+            return waiting.Acquire(block: true, timeout, track: false);
+        }
+        finally
+        {
+            woken.Release(track: false);
+            if (lockObject is RLock rl)
+            {
+                rl.AcquireRestore(depth);
+            }
+            else
+            {
+                lockObject.Acquire();
+            }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="predicate"/> is true, at most <paramref name="timeout"/> seconds in all.</summary>
+    /// <returns>The predicate's last value.</returns>
+    public bool WaitFor(Func<bool> predicate, double? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        var result = predicate();
+        while (!result)
+        {
+            double? left = deadline is { } d ? (d - DateTime.UtcNow).TotalSeconds : null;
+            if (left <= 0)
+            {
+                break;
+            }
+
+            Wait(left);
+            result = predicate();
+        }
+
+        return result;
+    }
+
+    /// <summary>Wakes up to <paramref name="n"/> waiters; the caller must hold the lock.</summary>
+    /// <exception cref="InvalidOperationException">The calling thread does not hold the lock.</exception>
+    public void Notify(int n = 1)
+    {
+        CheckHeld("notify");
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+
+        // Sleepers that timed out since the last notify have counted themselves as woken: forget them.
+        while (woken.Acquire(block: false, null, track: false))
+        {
+            sleeping.Acquire(block: false, null, track: false);
+        }
+
+        var sleepers = 0;
+        while (sleepers < n && sleeping.Acquire(block: false, null, track: false))
+        {
+            waiting.Release(track: false);
+            sleepers++;
+        }
+
+        if (sleepers > 0)
+        {
+            for (var i = 0; i < sleepers; i++)
+            {
+                _ = woken.Acquire(block: true, WakeTimeout.TotalSeconds, track: false);
+            }
+
+            // Take back wake-ups that went to nobody (a sleeper timed out meanwhile).
+            while (waiting.Acquire(block: false, null, track: false))
+            {
+            }
+        }
+    }
+
+    /// <summary>Wakes every waiter; the caller must hold the lock.</summary>
+    public void NotifyAll() => Notify(int.MaxValue);
+
+    /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
+    public void Dispose()
+    {
+        sleeping.Dispose();
+        woken.Dispose();
+        waiting.Dispose();
+        if (ownsLock)
+        {
+            ((IDisposable)lockObject).Dispose();
+        }
+    }
+
+    private int Release1()
+    {
+        lockObject.Release();
+        return 1;
+    }
+
+    private void CheckHeld(string what)
+    {
+        var held = lockObject switch
+        {
+            RLock r => r.IsMine,
+            Lock l => l.IsMine,
+            _ => false,
+        };
+        if (!held)
+        {
+            throw new InvalidOperationException($"Cannot {what} a Condition whose lock this thread does not hold: use it inside using (c.EnterScope()) {{ ... }}.");
+        }
+    }
+
+    Handle IShareable<Condition, Handle>.ToHandle() => new(
+        lockObject is RLock,
+        lockObject switch { RLock r => Shared(r), Lock l => Shared(l), _ => throw new InvalidOperationException() },
+        sleeping.ToHandle(),
+        woken.ToHandle(),
+        waiting.ToHandle());
+
+    static Condition IShareable<Condition, Handle>.FromHandle(Handle handle) => new(
+        handle.Reentrant ? Open<RLock>(handle.Lock) : Open<Lock>(handle.Lock),
+        SemLock.Open(handle.Sleeping),
+        SemLock.Open(handle.Woken),
+        SemLock.Open(handle.Waiting),
+        ownsLock: true);
+
+    private static SemLock.Handle Shared<T>(T value)
+        where T : class, IShareable<T, SemLock.Handle> => value.ToHandle();
+
+    private static T Open<T>(SemLock.Handle handle)
+        where T : class, IShareable<T, SemLock.Handle> => T.FromHandle(handle);
+
+    /// <summary>What crosses to another process.</summary>
+    internal sealed record Handle(bool Reentrant, SemLock.Handle Lock, SemLock.Handle Sleeping, SemLock.Handle Woken, SemLock.Handle Waiting);
+}

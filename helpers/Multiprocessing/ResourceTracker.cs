@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Helpers.Multiprocessing.Platform;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// Removes the named OS objects (semaphores, shared-memory files) a process created when that
+/// process ends without removing them itself, as CPython's <c>resource_tracker</c> does: also when
+/// it is killed, when a notebook kernel restarts, or when it crashes.
+/// </summary>
+/// <remarks>
+/// The tracker is a small child (<c>dotnet exec Helpers.dll --resource-tracker</c>) started with the
+/// first named object. Each creation and each removal is one line on its standard input; when that
+/// pipe closes (its creator has ended, however it ended) it removes whatever is still registered.
+/// Only Linux and macOS need it: on Windows, named kernel objects disappear with their last handle.
+/// Names start with <c>hmp-</c> and the creator's process id, so what belongs to the helpers is
+/// recognisable in <c>/dev/shm</c>.
+/// </remarks>
+internal static class ResourceTracker
+{
+    /// <summary>The kind of a named object, which says how to remove it.</summary>
+    public enum Kind
+    {
+        /// <summary>A POSIX named semaphore (<c>sem_unlink</c>).</summary>
+        Semaphore,
+
+        /// <summary>A shared-memory file (deleted).</summary>
+        SharedMemory,
+    }
+
+    /// <summary>The argument that makes Helpers.dll run as a tracker.</summary>
+    public const string Argument = "--resource-tracker";
+
+    private static readonly System.Threading.Lock Gate = new();
+    private static StreamWriter? tracker;
+
+    /// <summary>A fresh name: <c>hmp-PID-KIND-RANDOM</c>, short enough for macOS's 31-character semaphore names.</summary>
+    public static string NewName(string kind) =>
+        string.Create(CultureInfo.InvariantCulture, $"hmp-{Environment.ProcessId}-{kind}-{Random.Shared.Next():x8}");
+
+    /// <summary>Tells the tracker that <paramref name="name"/> exists and is this process's to remove.</summary>
+    public static void Register(Kind kind, string name) => Send('+', kind, name);
+
+    /// <summary>Tells the tracker that <paramref name="name"/> has been removed.</summary>
+    public static void Unregister(Kind kind, string name) => Send('-', kind, name);
+
+    private static void Send(char op, Kind kind, string name)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            try
+            {
+                tracker ??= Start();
+                tracker.WriteLine($"{op}{kind} {name}");
+            }
+            catch (IOException)
+            {
+                // The tracker is gone (it cannot outlive us otherwise): start a new one next time.
+                tracker = null;
+            }
+        }
+    }
+
+    private static StreamWriter Start()
+    {
+        var info = new ProcessStartInfo(Popen.DotnetHost.Value)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(false),
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(Popen.HelpersDll);
+        info.ArgumentList.Add(Argument);
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
+        var input = process.StandardInput;
+        input.AutoFlush = true;
+        return input;
+    }
+
+    /// <summary>The tracker's main loop: reads registrations until its creator is gone, then removes what is left.</summary>
+    /// <returns>The exit code, 0.</returns>
+    public static int Run()
+    {
+        var live = new HashSet<(Kind, string)>();
+        Console.SetOut(TextWriter.Null); // Its creator may be a kernel; it must not write into a cell.
+        try
+        {
+            while (Console.In.ReadLine() is { } line)
+            {
+                var space = line.IndexOf(' ', StringComparison.Ordinal);
+                if (line.Length < 3 || space < 0 || !Enum.TryParse<Kind>(line[1..space], out var kind))
+                {
+                    continue;
+                }
+
+                var entry = (kind, line[(space + 1)..]);
+                _ = line[0] == '+' ? live.Add(entry) : live.Remove(entry);
+            }
+        }
+        catch (IOException)
+        {
+            // The creator died mid-line: clean up all the same.
+        }
+
+        foreach (var (kind, name) in live)
+        {
+            Remove(kind, name);
+        }
+
+        return 0;
+    }
+
+    private static void Remove(Kind kind, string name)
+    {
+        try
+        {
+            if (kind == Kind.Semaphore)
+            {
+                _ = Posix.SemUnlink("/" + name);
+            }
+            else
+            {
+                File.Delete(Path.Combine(OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath(), name));
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

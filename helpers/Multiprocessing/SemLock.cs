@@ -1,0 +1,194 @@
+using Helpers.Multiprocessing.Platform;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// The shared core of <see cref="Lock"/>, <see cref="RLock"/>, <see cref="Semaphore"/> and
+/// <see cref="BoundedSemaphore"/>, as CPython's <c>_multiprocessing.SemLock</c>: a named semaphore,
+/// plus a little shared memory that records who holds it and how many units it has.
+/// </summary>
+/// <remarks>
+/// Beyond CPython: a waiter checks, every <see cref="Slice"/>, whether the process holding a lock
+/// still exists. If it died without releasing, the lock is freed and the waiter gets an
+/// <see cref="AbandonedLockException"/>; CPython's waiter would wait forever.
+/// </remarks>
+internal sealed unsafe class SemLock : IDisposable
+{
+    /// <summary>How often a waiter looks for a dead holder.</summary>
+    public static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100);
+
+    private readonly NamedSemaphore semaphore;
+    private readonly SharedMemory memory;
+    private readonly bool owner;
+
+    private SemLock(NamedSemaphore semaphore, SharedMemory memory, bool owner) => (this.semaphore, this.memory, this.owner) = (semaphore, memory, owner);
+
+    /// <summary>Creates a semaphore with <paramref name="value"/> units of at most <paramref name="maximum"/>.</summary>
+    public static SemLock Create(int value, int maximum)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        var memory = new SharedMemory(sizeof(State));
+        try
+        {
+            var name = ResourceTracker.NewName("sem");
+            var semaphore = NamedSemaphore.Create(name, value, maximum);
+            ResourceTracker.Register(ResourceTracker.Kind.Semaphore, name);
+            var state = (State*)memory.Address;
+            state->Value = value;
+            state->Maximum = maximum;
+            return new SemLock(semaphore, memory, owner: true);
+        }
+        catch
+        {
+            memory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a semaphore another process created.</summary>
+    public static SemLock Open(Handle handle)
+    {
+        var memory = SharedMemory.Attach(handle.Memory, sizeof(State));
+        return new SemLock(NamedSemaphore.Open(handle.Semaphore, ((State*)memory.Address)->Maximum), memory, owner: false);
+    }
+
+    /// <summary>The names that open this semaphore elsewhere.</summary>
+    public Handle ToHandle() => new(semaphore.Name, memory.Name);
+
+    private State* S => (State*)memory.Address;
+
+    /// <summary>The process holding the lock, 0 if none (locks only).</summary>
+    public int HolderPid => Volatile.Read(ref S->HolderPid);
+
+    /// <summary>The thread holding the lock in <see cref="HolderPid"/> (locks only).</summary>
+    public int HolderThread => Volatile.Read(ref S->HolderThread);
+
+    /// <summary>True if this thread of this process holds the lock.</summary>
+    public bool IsMine => HolderPid == Environment.ProcessId && HolderThread == Environment.CurrentManagedThreadId;
+
+    /// <summary>The recursion depth of an <see cref="RLock"/>; changed only by its holder.</summary>
+    public ref int Depth => ref S->Depth;
+
+    /// <summary>The free units (approximate while others acquire and release).</summary>
+    public int Value => Volatile.Read(ref S->Value);
+
+    /// <summary>The most units there can be.</summary>
+    public int Maximum => S->Maximum;
+
+    /// <summary>
+    /// Takes one unit: at once if <paramref name="block"/> is false, else waiting up to
+    /// <paramref name="timeout"/> seconds (forever if null). With <paramref name="track"/>, records
+    /// this thread as the holder and watches for a holder that died.
+    /// </summary>
+    /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
+    public bool Acquire(bool block, double? timeout, bool track)
+    {
+        if (timeout is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
+        }
+
+        var deadline = block && timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            var wait = !block ? TimeSpan.Zero : !track ? left : left is { } l && l < Slice ? l : Slice;
+            if (semaphore.Wait(wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait))
+            {
+                Interlocked.Decrement(ref S->Value);
+                if (track)
+                {
+                    Volatile.Write(ref S->HolderThread, Environment.CurrentManagedThreadId);
+                    Volatile.Write(ref S->HolderPid, Environment.ProcessId);
+                }
+
+                return true;
+            }
+
+            if (!block || (deadline is { } d && DateTime.UtcNow >= d))
+            {
+                return false;
+            }
+
+            if (track)
+            {
+                ReclaimIfAbandoned();
+            }
+        }
+    }
+
+    /// <summary>Gives one unit back; a tracked lock forgets its holder first.</summary>
+    public void Release(bool track)
+    {
+        if (track)
+        {
+            Volatile.Write(ref S->HolderPid, 0);
+            Volatile.Write(ref S->HolderThread, 0);
+        }
+
+        Interlocked.Increment(ref S->Value);
+        semaphore.Post();
+    }
+
+    /// <summary>Clears the holder, once, if it is a process that no longer exists, and says so.</summary>
+    private void ReclaimIfAbandoned()
+    {
+        var holder = HolderPid;
+        if (holder == 0 || holder == Environment.ProcessId || ProcessExists(holder)
+            || Interlocked.CompareExchange(ref S->HolderPid, 0, holder) != holder)
+        {
+            return;
+        }
+
+        Volatile.Write(ref S->HolderThread, 0);
+        S->Depth = 0;
+        Interlocked.Increment(ref S->Value);
+        semaphore.Post();
+        throw new AbandonedLockException(holder);
+    }
+
+    private static bool ProcessExists(int pid)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            return Posix.ProcessExists(pid);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Closes it here; the creator also removes its names.</summary>
+    public void Dispose()
+    {
+        semaphore.Dispose();
+        if (owner)
+        {
+            semaphore.Unlink();
+            ResourceTracker.Unregister(ResourceTracker.Kind.Semaphore, semaphore.Name);
+        }
+
+        memory.Dispose();
+    }
+
+    /// <summary>What crosses to another process.</summary>
+    /// <param name="Semaphore">The semaphore's name.</param>
+    /// <param name="Memory">The shared state's name.</param>
+    internal sealed record Handle(string Semaphore, string Memory);
+
+    private struct State
+    {
+        public int HolderPid;
+        public int HolderThread;
+        public int Depth;
+        public int Value;
+        public int Maximum;
+    }
+}

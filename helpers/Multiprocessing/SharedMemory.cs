@@ -1,0 +1,116 @@
+using System.IO.MemoryMappedFiles;
+using System.Text.Json.Serialization;
+using Helpers.Multiprocessing.Platform;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// A block of memory that several processes map at once (Python's
+/// <c>multiprocessing.shared_memory.SharedMemory</c>): what <see cref="Value{T}"/>,
+/// <see cref="Array{T}"/>, queues, pipes and locks keep their state in.
+/// </summary>
+/// <remarks>
+/// Linux: a file in <c>/dev/shm</c> (RAM), mapped with <see cref="MemoryMappedFile.CreateFromFile(string)"/>;
+/// .NET's named <see cref="MemoryMappedFile.CreateNew(string, long)"/> is not supported there.
+/// macOS: the same with a file in the temporary folder. Windows: a named mapping, which disappears
+/// with its last handle. The creator removes the name when disposed; the <see cref="ResourceTracker"/>
+/// removes it if the creator dies first. The memory starts zero-filled.
+/// </remarks>
+[JsonConverter(typeof(HandleConverterFactory))]
+public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, SharedMemory.Handle>
+{
+    private static readonly string Folder = OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath();
+    private readonly MemoryMappedFile file;
+    private readonly MemoryMappedViewAccessor view;
+    private readonly bool owner;
+    private byte* pointer;
+
+    /// <summary>Creates a new zero-filled block of <paramref name="size"/> bytes with a fresh name.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive.</exception>
+    public SharedMemory(long size)
+        : this(ResourceTracker.NewName("shm"), size, create: true)
+    {
+    }
+
+    private SharedMemory(string name, long size, bool create)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        (Name, Size, owner) = (name, size, create);
+        if (OperatingSystem.IsWindows())
+        {
+            file = create ? MemoryMappedFile.CreateNew("Local\\" + name, size) : MemoryMappedFile.OpenExisting("Local\\" + name);
+        }
+        else
+        {
+            var path = Path.Combine(Folder, name);
+            if (create)
+            {
+                ResourceTracker.Register(ResourceTracker.Kind.SharedMemory, name);
+            }
+            else if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"The shared memory '{name}' no longer exists: the process that created it has disposed of it or exited.");
+            }
+
+            using var stream = new FileStream(path, create ? FileMode.CreateNew : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            if (create)
+            {
+                stream.SetLength(size); // Sparse: pages are allocated when first written.
+            }
+
+            file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+        }
+
+        view = file.CreateViewAccessor(0, size);
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        pointer += view.PointerOffset;
+    }
+
+    /// <summary>The OS-wide name another process attaches with.</summary>
+    public string Name { get; }
+
+    /// <summary>The size in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>The address of the block in this process.</summary>
+    /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
+    public byte* Address => pointer != null ? pointer : throw new ObjectDisposedException(nameof(SharedMemory), $"Shared memory '{Name}' is closed.");
+
+    /// <summary>The whole block as a span (at most 2 GiB).</summary>
+    public Span<byte> Span => new(Address, (int)Math.Min(Size, int.MaxValue));
+
+    /// <summary>Attaches to a block another process created (Python: <c>SharedMemory(name)</c>).</summary>
+    /// <exception cref="InvalidOperationException">No block has that name (any more).</exception>
+    public static SharedMemory Attach(string name, long size) => new(name, size, create: false);
+
+    /// <summary>Unmaps the block here; the creator also removes its name (Python: <c>close()</c>, and <c>unlink()</c> by the creator).</summary>
+    public void Dispose()
+    {
+        if (pointer == null)
+        {
+            return;
+        }
+
+        pointer = null;
+        view.SafeMemoryMappedViewHandle.ReleasePointer();
+        view.Dispose();
+        file.Dispose();
+        if (owner && !OperatingSystem.IsWindows())
+        {
+            File.Delete(Path.Combine(Folder, Name));
+            ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemory, Name);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"SharedMemory(name='{Name}', size={Size})";
+
+    /// <inheritdoc/>
+    Handle IShareable<SharedMemory, Handle>.ToHandle() => new(Name, Size);
+
+    /// <inheritdoc/>
+    static SharedMemory IShareable<SharedMemory, Handle>.FromHandle(Handle handle) => Attach(handle.Name, handle.Size);
+
+    /// <summary>What crosses to another process: the name and the size.</summary>
+    internal sealed record Handle(string Name, long Size);
+}

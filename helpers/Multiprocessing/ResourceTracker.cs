@@ -28,6 +28,9 @@ internal static class ResourceTracker
 
         /// <summary>A shared-memory file (deleted).</summary>
         SharedMemory,
+
+        /// <summary>Every shared-memory file whose name starts with this (a queue's spilled items).</summary>
+        SharedMemoryPrefix,
     }
 
     /// <summary>The argument that makes Helpers.dll run as a tracker.</summary>
@@ -118,6 +121,21 @@ internal static class ResourceTracker
         return 0;
     }
 
+    /// <summary>Deletes every shared-memory file whose name starts with <paramref name="prefix"/>.</summary>
+    public static void RemovePrefix(string prefix)
+    {
+        foreach (var file in Directory.EnumerateFiles(SharedMemory.Folder, prefix + "*"))
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static void Remove(Kind kind, string name)
     {
         try
@@ -126,9 +144,13 @@ internal static class ResourceTracker
             {
                 _ = Posix.SemUnlink("/" + name);
             }
+            else if (kind == Kind.SharedMemory)
+            {
+                File.Delete(Path.Combine(SharedMemory.Folder, name));
+            }
             else
             {
-                File.Delete(Path.Combine(OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath(), name));
+                RemovePrefix(name);
             }
         }
         catch (IOException)

@@ -19,7 +19,8 @@ namespace Helpers.Multiprocessing;
 [JsonConverter(typeof(HandleConverterFactory))]
 public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, SharedMemory.Handle>
 {
-    private static readonly string Folder = OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath();
+    /// <summary>Where the shared-memory files live (Linux and macOS); spilled queue items are kept there too.</summary>
+    internal static readonly string Folder = OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath();
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
     private readonly bool owner;

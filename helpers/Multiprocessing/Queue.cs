@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// A FIFO queue shared by processes (Python's <c>multiprocessing.Queue</c>): any number of producer
+/// and consumer processes; items are serialized in <see cref="Put"/> and rebuilt in <see cref="Get"/>.
+/// Pass it to a child as an argument. In a notebook, write <c>mp.Queue&lt;T&gt;</c> (with
+/// <c>using mp = Helpers.Multiprocessing;</c>, Python's <c>import multiprocessing as mp</c>), because
+/// <c>System.Collections.Generic.Queue&lt;T&gt;</c> is imported there too.
+/// </summary>
+/// <typeparam name="T">The item type; <c>object</c> for anything, as in Python.</typeparam>
+/// <remarks>
+/// Items live in shared memory (see <see cref="Ring"/>) as soon as <see cref="Put"/> returns, so,
+/// unlike CPython's, a child that puts a large item and is joined before anyone reads does not
+/// deadlock, and <see cref="Put"/> reports an item that cannot be sent at once, in the caller.
+/// </remarks>
+[JsonConverter(typeof(HandleConverterFactory))]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Python's name, which the lessons mirror.")]
+public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
+{
+    private bool closed;
+
+    /// <summary>Creates a queue; <paramref name="maxsize"/> &gt; 0 limits how many items it holds (Python's default 0: no limit).</summary>
+    public Queue(int maxsize = 0)
+        : this(Ring.Create(maxsize))
+    {
+    }
+
+    private protected Queue(Ring ring) => Ring = ring;
+
+    private protected Ring Ring { get; }
+
+    /// <summary>The item limit; 0 for none.</summary>
+    public int Maxsize => Math.Max(0, Ring.MaxItems);
+
+    /// <summary>
+    /// Python's <c>put(item, block=True, timeout=None)</c>: adds an item, waiting for room in a
+    /// bounded queue as <paramref name="block"/> and <paramref name="timeout"/> (seconds) say.
+    /// </summary>
+    /// <exception cref="FullException">No room at once (<paramref name="block"/> false) or within the timeout.</exception>
+    /// <exception cref="ArgumentException">The item cannot be sent to another process; the queue is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">The queue was closed in this process.</exception>
+    public virtual void Put(T item, bool block = true, double? timeout = null)
+    {
+        CheckOpen();
+        byte[] bytes;
+        try
+        {
+            bytes = JsonSerializer.SerializeToUtf8Bytes(item, Reduction.Options);
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw new ArgumentException($"This {item?.GetType().Name ?? "item"} cannot be put on a queue, which sends it to other processes: {e.Message}", nameof(item), e);
+        }
+
+        if (!Ring.Put(bytes, block, timeout))
+        {
+            throw new FullException(block ? $"The queue stayed full for {timeout} s." : "The queue is full.");
+        }
+    }
+
+    /// <summary>Python's <c>put_nowait(item)</c>: <c>Put(item, block: false)</c>.</summary>
+    /// <exception cref="FullException">No room.</exception>
+    public void PutNowait(T item) => Put(item, block: false);
+
+    /// <summary>
+    /// Python's <c>get(block=True, timeout=None)</c>: removes and returns the oldest item, waiting
+    /// for one as <paramref name="block"/> and <paramref name="timeout"/> (seconds) say.
+    /// </summary>
+    /// <exception cref="EmptyException">No item at once (<paramref name="block"/> false) or within the timeout.</exception>
+    /// <exception cref="InvalidOperationException">The queue was closed in this process.</exception>
+    public T Get(bool block = true, double? timeout = null)
+    {
+        CheckOpen();
+        var bytes = Ring.Get(block, timeout)
+            ?? throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
+        return JsonSerializer.Deserialize<T>(bytes, Reduction.Options)!;
+    }
+
+    /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>
+    /// <exception cref="EmptyException">No item.</exception>
+    public T GetNowait() => Get(block: false);
+
+    /// <summary>Python's <c>qsize()</c>: the items in the queue now (others may change it at once).</summary>
+    public int Qsize() => Ring.Count;
+
+    /// <summary>Python's <c>empty()</c>.</summary>
+    public bool Empty() => Ring.Count == 0;
+
+    /// <summary>Python's <c>full()</c>.</summary>
+    public bool Full() => Ring.MaxItems > 0 && Ring.Count >= Ring.MaxItems;
+
+    /// <summary>Python's <c>close()</c>: this process will use the queue no more; <c>Put</c> and <c>Get</c> here then fail. Other processes go on.</summary>
+    public void Close() => closed = true;
+
+    /// <summary>Closes it, and releases the OS objects in this process (the creating process also removes them).</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the shared memory and semaphores.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            closed = true;
+            Ring.Dispose();
+        }
+    }
+
+    /// <summary>As Python's repr, with the size now.</summary>
+    public override string ToString() => $"<{GetType().Name.Split('`')[0]}<{typeof(T).Name}>(qsize={Qsize()}{(Maxsize > 0 ? $", maxsize={Maxsize}" : "")})>";
+
+    private protected void CheckOpen()
+    {
+        if (closed)
+        {
+            throw new InvalidOperationException("This queue is closed in this process (Close() or Dispose()); other processes can still use it.");
+        }
+    }
+
+    Handle IShareable<Queue<T>, Handle>.ToHandle() => new(Ring.ToHandle());
+
+    static Queue<T> IShareable<Queue<T>, Handle>.FromHandle(Handle handle) => new(Ring.Open(handle.Ring));
+
+    /// <summary>What crosses to another process.</summary>
+    internal sealed record Handle(Ring.Handle Ring);
+}

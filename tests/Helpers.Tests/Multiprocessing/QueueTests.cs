@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Process = Helpers.Multiprocessing.Process;
+using Helpers.Multiprocessing;
+using MP = Helpers.Multiprocessing;
+using Xunit;
+
+namespace Helpers.Tests.Multiprocessing;
+
+/// <summary>Queue semantics across processes, with the expectations of CPython's test_multiprocessing.</summary>
+public sealed class QueueTests
+{
+    [Fact]
+    public void Items_come_out_in_order_and_qsize_follows()
+    {
+        using var q = new MP.Queue<int>();
+        Assert.True(q.Empty());
+        foreach (var i in Enumerable.Range(0, 100))
+        {
+            q.Put(i);
+        }
+
+        Assert.Equal(100, q.Qsize());
+        Assert.Equal(Enumerable.Range(0, 100), Enumerable.Range(0, 100).Select(_ => q.Get()));
+        Assert.True(q.Empty());
+    }
+
+    [Fact]
+    public void Get_raises_empty_at_once_or_after_its_timeout()
+    {
+        using var q = new MP.Queue<string>();
+        Assert.Throws<EmptyException>(() => q.Get(block: false));
+        Assert.Throws<EmptyException>(q.GetNowait);
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<EmptyException>(() => q.Get(timeout: 0.2));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.19), $"returned after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void A_bounded_queue_raises_full_and_reports_full()
+    {
+        using var q = new MP.Queue<int>(maxsize: 2);
+        q.Put(1);
+        q.PutNowait(2);
+        Assert.True(q.Full());
+        Assert.Throws<FullException>(() => q.Put(3, block: false));
+        Assert.Throws<FullException>(() => q.Put(3, timeout: 0.1));
+        Assert.Equal(1, q.Get());
+        q.Put(3);
+        Assert.Equal([2, 3], [q.Get(), q.Get()]);
+    }
+
+    [Fact]
+    public void An_item_that_cannot_cross_fails_in_put_and_the_queue_goes_on()
+    {
+        using var q = new MP.Queue<object>();
+        Assert.Throws<ArgumentException>(() => q.Put(new MemoryStream()));
+        q.Put("still works");
+        Assert.Equal("still works", q.Get());
+    }
+
+    [Fact]
+    public void A_closed_queue_refuses_use_in_this_process()
+    {
+        using var q = new MP.Queue<int>();
+        q.Close();
+        Assert.Throws<InvalidOperationException>(() => q.Put(1));
+        Assert.Throws<InvalidOperationException>(() => q.Get());
+    }
+
+    [Fact]
+    public void A_child_puts_and_the_parent_gets()
+    {
+        using var q = new MP.Queue<string>();
+        var child = new Process(QueueTargets.PutGreeting, q, "parent");
+        child.Start();
+        var greeting = q.Get(timeout: 60);
+        child.Join(30);
+        Assert.Equal(0, child.ExitCode);
+        Assert.Equal($"hello parent from {child.Pid}", greeting);
+    }
+
+    [Fact]
+    public void A_child_that_put_a_large_item_can_be_joined_before_it_is_read()
+    {
+        const int Size = 16 << 20;
+        using var q = new MP.Queue<byte[]>();
+        var child = new Process(QueueTargets.PutLarge, q, Size);
+        child.Start();
+        child.Join(60); // CPython deadlocks here: its child waits for the pipe to drain.
+        Assert.Equal(0, child.ExitCode);
+
+        var item = q.Get(timeout: 10);
+        Assert.Equal(Size, item.Length);
+        Assert.Equal(unchecked((byte)(Size - 1)), item[^1]);
+    }
+
+    [Fact]
+    public void Four_producers_and_four_consumers_move_100000_items_none_lost_or_duplicated()
+    {
+        const int Producers = 4, Consumers = 4, PerProducer = 25_000;
+        using var q = new MP.Queue<int>(maxsize: 1000);
+        using var seen = new Array<int>(Producers * PerProducer);
+        using var disorder = new Array<int>(Consumers);
+        var producers = Enumerable.Range(0, Producers).Select(p => new Process(QueueTargets.Produce, q, p, PerProducer)).ToList();
+        var consumers = Enumerable.Range(0, Consumers).Select(c => new Process(QueueTargets.Consume, q, seen, disorder, c, PerProducer)).ToList();
+        consumers.ForEach(c => c.Start());
+        producers.ForEach(p => p.Start());
+        producers.ForEach(p => p.Join(300));
+        Assert.All(producers, p => Assert.Equal(0, p.ExitCode));
+        for (var i = 0; i < Consumers; i++)
+        {
+            q.Put(-1);
+        }
+
+        consumers.ForEach(c => c.Join(300));
+        Assert.All(consumers, c => Assert.Equal(0, c.ExitCode));
+        Assert.DoesNotContain(seen.Select((count, item) => (count, item)), s => s.count != 1);
+        Assert.All(disorder, d => Assert.Equal(0, d));
+    }
+}

@@ -167,23 +167,17 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
 
     Handle IShareable<Condition, Handle>.ToHandle() => new(
         lockObject is RLock,
-        lockObject switch { RLock r => Shared(r), Lock l => Shared(l), _ => throw new InvalidOperationException() },
+        lockObject switch { RLock r => Shared.HandleOf<RLock, SemLock.Handle>(r), Lock l => Shared.HandleOf<Lock, SemLock.Handle>(l), _ => throw new InvalidOperationException() },
         sleeping.ToHandle(),
         woken.ToHandle(),
         waiting.ToHandle());
 
     static Condition IShareable<Condition, Handle>.FromHandle(Handle handle) => new(
-        handle.Reentrant ? Open<RLock>(handle.Lock) : Open<Lock>(handle.Lock),
+        handle.Reentrant ? Shared.Open<RLock>(handle.Lock) : Shared.Open<Lock>(handle.Lock),
         SemLock.Open(handle.Sleeping),
         SemLock.Open(handle.Woken),
         SemLock.Open(handle.Waiting),
         ownsLock: true);
-
-    private static SemLock.Handle Shared<T>(T value)
-        where T : class, IShareable<T, SemLock.Handle> => value.ToHandle();
-
-    private static T Open<T>(SemLock.Handle handle)
-        where T : class, IShareable<T, SemLock.Handle> => T.FromHandle(handle);
 
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(bool Reentrant, SemLock.Handle Lock, SemLock.Handle Sleeping, SemLock.Handle Woken, SemLock.Handle Waiting);

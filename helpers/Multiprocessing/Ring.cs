@@ -26,6 +26,7 @@ internal sealed unsafe class Ring : IDisposable
     public const int DefaultCapacity = 4 << 20;
 
     private const int SpillMark = -1;
+    private const int MaxWriters = 16;
     private static readonly TimeSpan Slice = SemLock.Slice;
     private readonly SharedMemory memory;
     private readonly SemLock items;
@@ -36,14 +37,19 @@ internal sealed unsafe class Ring : IDisposable
     private readonly bool owner;
     private int spills;
 
+
     private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner) =>
         (this.memory, this.items, this.slots, this.putLock, this.getLock, this.space, this.owner) = (memory, items, slots, putLock, getLock, space, owner);
 
     /// <summary>Creates a ring that holds at most <paramref name="maxItems"/> messages (no limit if 0 or less).</summary>
-    public static Ring Create(int maxItems, int capacity = DefaultCapacity)
+    /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>
+    /// <param name="pipe">For a pipe: readers then treat "no writer left" as the end of the stream.</param>
+    /// <param name="capacity">The ring's size in bytes.</param>
+    public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity)
     {
         var memory = new SharedMemory(sizeof(Header) + (long)capacity);
         var h = (Header*)memory.Address;
+        h->IsPipe = pipe ? 1 : 0;
         h->Capacity = capacity;
         h->MaxItems = maxItems;
         var ring = new Ring(
@@ -85,8 +91,63 @@ internal sealed unsafe class Ring : IDisposable
     /// <summary>Tasks put and not yet marked done (a joinable queue's counter).</summary>
     public ref int Unfinished => ref H->Unfinished;
 
-    /// <summary>True once the writing side has said it will send nothing more (a pipe end closed).</summary>
-    public bool WriterClosed => Volatile.Read(ref H->WriterClosed) != 0;
+    /// <summary>
+    /// For a pipe: true when no process can write any more, because every writing end was closed or
+    /// its process has died. Writers are counted by process id in the header; a copy of an end on its
+    /// way to a child is held by the sender's negated id until the child takes it over.
+    /// </summary>
+    public bool WritersGone
+    {
+        get
+        {
+            for (var i = 0; i < MaxWriters; i++)
+            {
+                var pid = Math.Abs(Volatile.Read(ref H->Writers[i]));
+                if (pid != 0 && (pid == Environment.ProcessId || SemLock.ProcessExists(pid)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Records a writing end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
+    /// <exception cref="InvalidOperationException">Too many processes hold writing ends.</exception>
+    public void AddWriter(int pid)
+    {
+        for (var i = 0; i < MaxWriters; i++)
+        {
+            if (Interlocked.CompareExchange(ref H->Writers[i], pid, 0) == 0)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"At most {MaxWriters} copies of a pipe end can be open at once; close the ones no longer used.");
+    }
+
+    /// <summary>Turns a writer entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
+    public bool ReplaceWriter(int from, int to)
+    {
+        for (var i = 0; i < MaxWriters; i++)
+        {
+            if (Interlocked.CompareExchange(ref H->Writers[i], to, from) == from)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Removes one writing end of process <paramref name="pid"/>, and wakes readers so they can see the end.</summary>
+    public void RemoveWriter(int pid)
+    {
+        _ = ReplaceWriter(pid, 0);
+        items.Release(track: false); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
+    }
 
     private string SpillPrefix => memory.Name + "-spill-";
 
@@ -150,26 +211,76 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     /// <summary>Reads one message, waiting as <paramref name="block"/> and <paramref name="timeout"/> say.</summary>
-    /// <returns>The message, or null if none came in time (or the writer closed and the ring is empty).</returns>
+    /// <returns>The message, or null if none came in time (or, for a pipe, no writer is left and the ring is empty).</returns>
     public byte[]? Get(bool block, double? timeout)
     {
         var deadline = Deadline(block, timeout);
-        while (!items.Acquire(block: block && !WriterClosed, block ? Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds) : null, track: false))
+        while (true)
         {
-            if (!block || WriterClosed || (deadline is { } d && DateTime.UtcNow >= d))
+            // Slices, so a pipe reader notices within one that the last writer has died.
+            while (!items.Acquire(block, block ? Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds) : null, track: false))
             {
+                if (!block || (H->IsPipe != 0 && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+                {
+                    return null;
+                }
+            }
+
+            if (TakeMessage() is { } message)
+            {
+                // Wake a writer waiting for bytes: it re-checks, so a spare wake-up costs one loop.
+                if (Volatile.Read(ref H->SpaceWaiters) > 0)
+                {
+                    space.Release(track: false);
+                }
+
+                slots.Release(track: false);
+                return message;
+            }
+
+            // The unit was one RemoveWriter posted, with nothing to read. Without writers it is the
+            // end: put it back for the other readers. Otherwise it is dropped, and the wait goes on.
+            if (WritersGone)
+            {
+                items.Release(track: false);
                 return null;
             }
         }
+    }
 
-        byte[] message;
+    /// <summary>Waits until a message is there (without taking it), at most <paramref name="timeout"/> seconds (forever if null).</summary>
+    /// <returns>False if none came in time, or (a pipe) no writer is left.</returns>
+    public bool Poll(double? timeout)
+    {
+        var deadline = Deadline(block: true, timeout);
+        while (true)
+        {
+            if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds), track: false))
+            {
+                // A unit with nothing to read while writers remain is RemoveWriter's: drop it.
+                if (Volatile.Read(ref H->Count) > 0 || WritersGone)
+                {
+                    items.Release(track: false);
+                    return true;
+                }
+
+                continue;
+            }
+
+            if ((H->IsPipe != 0 && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+            {
+                return false;
+            }
+        }
+    }
+
+    private byte[]? TakeMessage()
+    {
         AcquireLock(getLock, block: true, null);
         try
         {
             if (Volatile.Read(ref H->Count) == 0)
             {
-                // The unit CloseWriter posted: the end. Put it back for the other readers.
-                items.Release(track: false);
                 return null;
             }
 
@@ -179,50 +290,23 @@ internal sealed unsafe class Ring : IDisposable
             Read(head, lengthBytes, capacity);
             var length = BinaryPrimitives.ReadInt32LittleEndian(lengthBytes);
             var stored = length >= 0 ? length : SpillMark - length;
-            message = new byte[stored];
+            var message = new byte[stored];
             Read(head + sizeof(int), message, capacity);
             Volatile.Write(ref H->Head, head + sizeof(int) + stored);
             Interlocked.Decrement(ref H->Count);
-            if (length < 0)
+            if (length >= 0)
             {
-                var path = Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(message));
-                message = File.ReadAllBytes(path);
-                File.Delete(path);
+                return message;
             }
+
+            var path = Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(message));
+            var spilled = File.ReadAllBytes(path);
+            File.Delete(path);
+            return spilled;
         }
         finally
         {
             getLock.Release(track: true);
-        }
-
-        // Wake a writer waiting for bytes: it re-checks, so a spare wake-up costs one loop.
-        if (Volatile.Read(ref H->SpaceWaiters) > 0)
-        {
-            space.Release(track: false);
-        }
-
-        slots.Release(track: false);
-        return message;
-    }
-
-    /// <summary>Waits until a message is there (without taking it), at most <paramref name="timeout"/> seconds.</summary>
-    public bool Poll(double? timeout)
-    {
-        if (!items.Acquire(block: timeout is not 0, timeout, track: false))
-        {
-            return false;
-        }
-
-        items.Release(track: false);
-        return true;
-    }
-
-    /// <summary>Marks the writing side closed and wakes readers, which then see the end once the ring is empty.</summary>
-    public void CloseWriter()
-    {
-        if (Interlocked.Exchange(ref H->WriterClosed, 1) == 0)
-        {
-            items.Release(track: false); // A spurious unit: readers re-check, and Count says the truth.
         }
     }
 
@@ -321,7 +405,7 @@ internal sealed unsafe class Ring : IDisposable
     internal sealed record Handle(SharedMemory.Handle Memory, SemLock.Handle Items, SemLock.Handle Slots, SemLock.Handle PutLock, SemLock.Handle GetLock, SemLock.Handle Space);
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct Header
+    private unsafe struct Header
     {
         public long Head;
         public long Tail;
@@ -329,7 +413,8 @@ internal sealed unsafe class Ring : IDisposable
         public int Capacity;
         public int MaxItems;
         public int SpaceWaiters;
-        public int WriterClosed;
         public int Unfinished;
+        public int IsPipe;
+        public fixed int Writers[MaxWriters];
     }
 }

@@ -147,7 +147,8 @@ internal sealed unsafe class SemLock : IDisposable
         throw new AbandonedLockException(holder);
     }
 
-    private static bool ProcessExists(int pid)
+    /// <summary>True while process <paramref name="pid"/> exists.</summary>
+    public static bool ProcessExists(int pid)
     {
         if (!OperatingSystem.IsWindows())
         {

@@ -73,4 +73,8 @@ internal static class Shared
     /// <summary>Opens a helper whose handle is a semaphore's.</summary>
     public static T Open<T>(SemLock.Handle handle)
         where T : class, IShareable<T, SemLock.Handle> => T.FromHandle(handle);
+
+    /// <summary>Opens a helper from its handle.</summary>
+    public static T Open<T, THandle>(THandle handle)
+        where T : class, IShareable<T, THandle> => T.FromHandle(handle);
 }

@@ -45,6 +45,10 @@ internal static class KernelGlue
     {
         Assemblies.InMemoryCode = new CellAssemblies(FindKernel);
 
+        // XPlot.Plotly ships beside Helpers.dll in bin/, and the notebooks #r it from there: the
+        // same file, so registering its formatter now (which loads it) serves their charts.
+        RegisterCharts();
+
         // The convention formatter covers Process and ActiveChildren(); an array or list of processes
         // has no attribute to carry one, so it is registered here.
         Formatter.Register<IEnumerable<Process>>((processes, writer) => writer.Write(ProcessFormatter.ToHtml([.. processes])), HtmlFormatter.MimeType);
@@ -53,6 +57,9 @@ internal static class KernelGlue
             CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // Keeps XPlot types out of the callers.
+    private static void RegisterCharts() => ChartFormatter.Register();
 
     private static CSharpKernel? FindKernel() =>
         KernelInvocationContext.Current?.HandlingKernel as CSharpKernel

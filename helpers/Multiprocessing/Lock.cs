@@ -15,14 +15,14 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
 
     /// <summary>Creates an unlocked lock.</summary>
     public Lock()
-        : this(SemLock.Create(1, 1))
+        : this(SemLock.CreateLock())
     {
     }
 
     private Lock(SemLock core) => this.core = core;
 
     /// <summary>True while some thread of some process holds it.</summary>
-    public bool IsLocked => core.HolderPid != 0;
+    public bool IsLocked => core.IsLocked;
 
     /// <summary>True if the calling thread holds it.</summary>
     internal bool IsMine => core.IsMine;
@@ -35,7 +35,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
     /// <exception cref="InvalidOperationException">The lock is not held (Python: "semaphore or lock released too many times").</exception>
     public void Release()
     {
-        if (core.HolderPid == 0)
+        if (!core.IsLocked)
         {
             throw new InvalidOperationException("Release() of a Lock that is not locked: it was released too many times.");
         }
@@ -47,7 +47,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
     public void Dispose() => core.Dispose();
 
     /// <summary>As Python's repr: <c>&lt;Lock(owner=pid)&gt;</c> or <c>&lt;Lock(owner=None)&gt;</c>.</summary>
-    public override string ToString() => core.HolderPid is var pid and not 0 ? $"<Lock(owner={pid})>" : "<Lock(owner=None)>";
+    public override string ToString() => core.IsLocked ? $"<Lock(owner={core.HolderPid})>" : "<Lock(owner=None)>";
 
     SemLock.Handle IShareable<Lock, SemLock.Handle>.ToHandle() => core.ToHandle();
 

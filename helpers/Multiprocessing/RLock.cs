@@ -15,7 +15,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
 
     /// <summary>Creates an unlocked reentrant lock.</summary>
     public RLock()
-        : this(SemLock.Create(1, 1))
+        : this(SemLock.CreateLock())
     {
     }
 

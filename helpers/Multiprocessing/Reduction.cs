@@ -159,12 +159,15 @@ internal static class Reduction
         && !typeof(IEnumerable).IsAssignableFrom(declared)
         && declared.GetCustomAttribute<JsonConverterAttribute>() is null;
 
+    // Each runtime type is described and looked up once: a message's envelope costs a dictionary hit.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> TypeJson = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> ResolvedTypes = new();
+
     private static void WriteEnvelope(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
     {
         var type = value.GetType();
         writer.WriteStartObject();
-        writer.WritePropertyName("type");
-        JsonSerializer.Serialize(writer, TypeRef.From(type), options);
+        writer.WriteString("type", TypeJson.GetOrAdd(type, t => JsonSerializer.Serialize(TypeRef.From(t), options)));
         writer.WritePropertyName("value");
         if (type == typeof(object))
         {
@@ -179,6 +182,8 @@ internal static class Reduction
         writer.WriteEndObject();
     }
 
+    // {"type": "<TypeRef as JSON, in a string>", "value": ...}, always in this order: read straight
+    // through, with the type looked up by its string.
     private static object? ReadEnvelope(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -186,10 +191,33 @@ internal static class Reduction
             return null;
         }
 
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        var type = root.GetProperty("type").Deserialize<TypeRef>(options)!.Resolve();
-        return type == typeof(object) ? new object() : root.GetProperty("value").Deserialize(type, options);
+        Expect(ref reader, JsonTokenType.PropertyName, "type");
+        reader.Read();
+        var typeJson = reader.GetString()!;
+        var type = ResolvedTypes.GetOrAdd(typeJson, (t, o) => JsonSerializer.Deserialize<TypeRef>(t, o)!.Resolve(), options);
+        Expect(ref reader, JsonTokenType.PropertyName, "value");
+        reader.Read();
+        object? value;
+        if (type == typeof(object))
+        {
+            reader.Skip();
+            value = new object();
+        }
+        else
+        {
+            value = JsonSerializer.Deserialize(ref reader, type, options);
+        }
+
+        reader.Read();
+        return reader.TokenType == JsonTokenType.EndObject ? value : throw new JsonException("A type envelope has more than a type and a value.");
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token, string name)
+    {
+        if (!reader.Read() || reader.TokenType != token || !reader.ValueTextEquals(name))
+        {
+            throw new JsonException($"Expected \"{name}\" in a type envelope.");
+        }
     }
 
     /// <summary>Values declared as <c>object</c>: the runtime type travels with the value.</summary>

@@ -37,7 +37,9 @@ internal static class ResourceTracker
     public const string Argument = "--resource-tracker";
 
     private static readonly System.Threading.Lock Gate = new();
+    private const string ReadyLine = "ready";
     private static StreamWriter? tracker;
+    private static System.Diagnostics.Process? process;
 
     /// <summary>A fresh name: <c>hmp-PID-KIND-RANDOM</c>, short enough for macOS's 31-character semaphore names.</summary>
     public static string NewName(string kind) =>
@@ -65,27 +67,41 @@ internal static class ResourceTracker
             }
             catch (IOException)
             {
-                // The tracker is gone (it cannot outlive us otherwise): start a new one next time.
+                // The tracker has died (it cannot outlive this process otherwise): a new one takes
+                // over the next registration; this one is left to Dispose.
                 tracker = null;
             }
         }
     }
 
+    // Starts the tracker and waits until it says it is ready, so that a tracker that cannot run is
+    // an error here rather than a silent leak later.
     private static StreamWriter Start()
     {
         var info = new ProcessStartInfo(Popen.DotnetHost.Value)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
             StandardInputEncoding = new UTF8Encoding(false),
         };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Popen.HelpersDll);
         info.ArgumentList.Add(Argument);
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
-        var input = process.StandardInput;
-        input.AutoFlush = true;
-        return input;
+        process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
+        var ready = process.StandardOutput.ReadLineAsync();
+        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result != ReadyLine)
+        {
+            var error = process.WaitForExit(TimeSpan.FromSeconds(5)) ? process.StandardError.ReadToEnd() : "(no answer within 60 s)";
+            process.Kill();
+            throw new InvalidOperationException(
+                $"The resource tracker ({Popen.HelpersDll} {Argument}) could not start, so shared objects could leak; " +
+                $"check that Helpers.runtimeconfig.json is beside Helpers.dll. It said: {error.Trim()}");
+        }
+
+        process.StandardInput.AutoFlush = true;
+        return process.StandardInput;
     }
 
     /// <summary>The tracker's main loop: reads registrations until its creator is gone, then removes what is left.</summary>
@@ -93,7 +109,8 @@ internal static class ResourceTracker
     public static int Run()
     {
         var live = new HashSet<(Kind, string)>();
-        Console.SetOut(TextWriter.Null); // Its creator may be a kernel; it must not write into a cell.
+        Console.Out.WriteLine(ReadyLine);
+        Console.Out.Flush();
         try
         {
             while (Console.In.ReadLine() is { } line)

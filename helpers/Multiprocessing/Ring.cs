@@ -56,8 +56,8 @@ internal sealed unsafe class Ring : IDisposable
             memory,
             SemLock.Create(0, int.MaxValue),
             SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue),
-            SemLock.Create(1, 1),
-            SemLock.Create(1, 1),
+            SemLock.CreateLock(),
+            SemLock.CreateLock(),
             SemLock.Create(0, int.MaxValue),
             owner: true);
         ResourceTracker.Register(ResourceTracker.Kind.SharedMemoryPrefix, ring.SpillPrefix);

@@ -17,6 +17,7 @@ internal sealed unsafe class SemLock : IDisposable
     /// <summary>How often a waiter looks for a dead holder.</summary>
     public static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100);
 
+    private const int Free = 0, Locked = 1, Contended = 2;
     private readonly NamedSemaphore semaphore;
     private readonly SharedMemory memory;
     private readonly bool owner;
@@ -43,6 +44,17 @@ internal sealed unsafe class SemLock : IDisposable
             memory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creates a lock: a word in shared memory taken with a compare-and-swap, so that an uncontended
+    /// acquire and release make no system call; the semaphore (starting at 0) only wakes sleepers.
+    /// </summary>
+    public static SemLock CreateLock()
+    {
+        var created = Create(0, int.MaxValue);
+        created.S->IsLock = 1;
+        return created;
     }
 
     /// <summary>Opens a semaphore another process created.</summary>
@@ -77,8 +89,9 @@ internal sealed unsafe class SemLock : IDisposable
 
     /// <summary>
     /// Takes one unit: at once if <paramref name="block"/> is false, else waiting up to
-    /// <paramref name="timeout"/> seconds (forever if null). With <paramref name="track"/>, records
-    /// this thread as the holder and watches for a holder that died.
+    /// <paramref name="timeout"/> seconds (forever if null). With <paramref name="track"/> (a lock
+    /// made by <see cref="CreateLock"/>), records this thread as the holder and watches for a holder
+    /// that died.
     /// </summary>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
     public bool Acquire(bool block, double? timeout, bool track)
@@ -88,46 +101,88 @@ internal sealed unsafe class SemLock : IDisposable
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
         }
 
-        var deadline = block && timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
-        while (true)
+        if (track)
         {
-            var left = deadline - DateTime.UtcNow;
-            var wait = !block ? TimeSpan.Zero : !track ? left : left is { } l && l < Slice ? l : Slice;
-            if (semaphore.Wait(wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait))
-            {
-                Interlocked.Decrement(ref S->Value);
-                if (track)
-                {
-                    Volatile.Write(ref S->HolderThread, Environment.CurrentManagedThreadId);
-                    Volatile.Write(ref S->HolderPid, Environment.ProcessId);
-                }
-
-                return true;
-            }
-
-            if (!block || (deadline is { } d && DateTime.UtcNow >= d))
-            {
-                return false;
-            }
-
-            if (track)
-            {
-                ReclaimIfAbandoned();
-            }
+            return AcquireLock(block, timeout);
         }
+
+        var deadline = block && timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        var wait = !block ? TimeSpan.Zero : deadline - DateTime.UtcNow;
+        if (!semaphore.Wait(wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref S->Value);
+        return true;
     }
 
-    /// <summary>Gives one unit back; a tracked lock forgets its holder first.</summary>
+    /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
     public void Release(bool track)
     {
         if (track)
         {
             Volatile.Write(ref S->HolderPid, 0);
             Volatile.Write(ref S->HolderThread, 0);
+            if (Interlocked.Exchange(ref S->Word, Free) == Contended)
+            {
+                semaphore.Post();
+            }
+
+            return;
         }
 
         Interlocked.Increment(ref S->Value);
         semaphore.Post();
+    }
+
+    /// <summary>True while some thread holds the lock.</summary>
+    public bool IsLocked => Volatile.Read(ref S->Word) != Free;
+
+    // The lock word: Free, Locked (no sleeper), Contended (maybe sleepers: the releaser posts a
+    // wake-up). A wake-up is only a hint to try again, so a stray one costs a loop, never a second
+    // holder. This is the futex mutex of Drepper's "Futexes Are Tricky", with a semaphore as the futex.
+    private bool AcquireLock(bool block, double? timeout)
+    {
+        if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireContended(timeout)))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref S->HolderThread, Environment.CurrentManagedThreadId);
+        Volatile.Write(ref S->HolderPid, Environment.ProcessId);
+        return true;
+    }
+
+    private bool AcquireContended(double? timeout)
+    {
+        // The holder usually runs on another core and is about to release: spin briefly first.
+        var spinner = default(SpinWait);
+        for (var i = 0; i < 50; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (Volatile.Read(ref S->Word) == Free && Interlocked.CompareExchange(ref S->Word, Locked, Free) == Free)
+            {
+                return true;
+            }
+        }
+
+        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        while (Interlocked.Exchange(ref S->Word, Contended) != Free)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            if (!semaphore.Wait(left is { } l && l < Slice ? l : Slice))
+            {
+                ReclaimIfAbandoned();
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Clears the holder, once, if it is a process that no longer exists, and says so.</summary>
@@ -142,7 +197,7 @@ internal sealed unsafe class SemLock : IDisposable
 
         Volatile.Write(ref S->HolderThread, 0);
         S->Depth = 0;
-        Interlocked.Increment(ref S->Value);
+        Volatile.Write(ref S->Word, Free);
         semaphore.Post();
         throw new AbandonedLockException(holder);
     }
@@ -186,6 +241,8 @@ internal sealed unsafe class SemLock : IDisposable
 
     private struct State
     {
+        public int Word;
+        public int IsLock;
         public int HolderPid;
         public int HolderThread;
         public int Depth;

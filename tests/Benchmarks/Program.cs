@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Helpers.Multiprocessing;
+using MP = Helpers.Multiprocessing;
+using Process = Helpers.Multiprocessing.Process;
+
+// Usage: dotnet run -c Release --project tests/Benchmarks
+// Prints each figure for the helpers and for CPython (spawn and fork, when python3 is on the PATH),
+// measured now, on this machine.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+const int QueueItems = 1_000_000, Trips = 20_000, Increments = 1_000_000;
+
+Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+var ours = new Dictionary<string, double>
+{
+    ["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems)),
+    ["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips)),
+    ["lock"] = Median(3, () => Figures.LockedIncrements(Increments)),
+};
+var python = new[] { "spawn", "fork" }.ToDictionary(m => m, CPython);
+
+Console.WriteLine();
+Console.WriteLine($"{"",-44}{"helpers",14}{"CPython spawn",16}{"CPython fork",16}{"× spawn",10}");
+Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true);
+Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
+Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
+return 0;
+
+void Row(string what, string key, bool higherIsBetter)
+{
+    string Cell(Dictionary<string, double>? figures) => figures is not null && figures.TryGetValue(key, out var f) ? Format(f) : "n/a";
+    var spawn = python["spawn"]?.GetValueOrDefault(key);
+    var ratio = spawn is > 0 ? (higherIsBetter ? ours[key] / spawn.Value : spawn.Value / ours[key]).ToString("F1") + "×" : "";
+    Console.WriteLine($"{what,-44}{Format(ours[key]),14}{Cell(python["spawn"]),16}{Cell(python["fork"]),16}{ratio,10}");
+}
+
+static string Format(double f) => f >= 1000 ? f.ToString("N0") : f.ToString("F1");
+
+static double Median(int runs, Func<double> measure)
+{
+    var results = Enumerable.Range(0, runs).Select(_ => measure()).Order().ToList();
+    return results[runs / 2];
+}
+
+static Dictionary<string, double>? CPython(string method)
+{
+    try
+    {
+        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cpython.py"));
+        info.ArgumentList.Add(method);
+        using var python = System.Diagnostics.Process.Start(info)!;
+        var output = python.StandardOutput.ReadToEnd();
+        if (!python.WaitForExit(TimeSpan.FromMinutes(5)) || python.ExitCode != 0)
+        {
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(output);
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        Console.WriteLine("python3 is not on the PATH: CPython's column is empty.");
+        return null;
+    }
+}
+
+/// <summary>The measured workloads; the child targets are static methods here.</summary>
+internal static class Figures
+{
+    public static double QueueThroughput(int n)
+    {
+        using var q = new MP.Queue<int>();
+        var child = new Process(Flood, q, n);
+        child.Start();
+        q.Get();
+        var clock = Stopwatch.StartNew();
+        for (var i = 1; i < n; i++)
+        {
+            q.Get();
+        }
+
+        var rate = (n - 1) / clock.Elapsed.TotalSeconds;
+        child.Join();
+        return rate;
+    }
+
+    public static double PipeRoundTrip(int trips)
+    {
+        var (near, far) = Pipe.Create();
+        using (near)
+        using (far)
+        {
+            var child = new Process(Echo, far);
+            child.Start();
+            near.Send(0L);
+            near.Recv();
+            var clock = Stopwatch.StartNew();
+            for (long i = 0; i < trips; i++)
+            {
+                near.Send(i);
+                near.Recv();
+            }
+
+            var micros = clock.Elapsed.TotalMicroseconds / trips;
+            near.Send(null);
+            child.Join();
+            return micros;
+        }
+    }
+
+    public static double LockedIncrements(int times)
+    {
+        using var v = new Value<int>(0, @lock: false);
+        using var l = new MP.Lock();
+        using var start = new MP.Barrier(2);
+        using var elapsed = new MP.Array<double>(2);
+        var children = Enumerable.Range(0, 2).Select(i => new Process(AddLocked, v, times, start, l, elapsed, i)).ToList();
+        children.ForEach(c => c.Start());
+        children.ForEach(c => c.Join());
+        if (v.Get() != 2 * times)
+        {
+            throw new InvalidOperationException($"Lost updates under the lock: {v.Get()} of {2 * times}.");
+        }
+
+        return 2 * times / elapsed.Max();
+    }
+
+    private static void Flood(MP.Queue<int> q, int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            q.Put(i);
+        }
+    }
+
+    private static void Echo(Connection conn)
+    {
+        while (conn.Recv() is long x)
+        {
+            conn.Send(x);
+        }
+    }
+
+    private static void AddLocked(Value<int> v, int times, MP.Barrier start, MP.Lock l, MP.Array<double> elapsed, int index)
+    {
+        start.Wait();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < times; i++)
+        {
+            l.Acquire();
+            v.Set(v.Get() + 1);
+            l.Release();
+        }
+
+        elapsed[index] = clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Helpers.Multiprocessing;
 
@@ -20,6 +21,8 @@ namespace Helpers.Multiprocessing;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Python's name, which the lessons mirror.")]
 public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 {
+    // Looked up once: a message then goes straight to its converters.
+    private static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)Reduction.Options.GetTypeInfo(typeof(T));
     private bool closed;
 
     /// <summary>Creates a queue; <paramref name="maxsize"/> &gt; 0 limits how many items it holds (Python's default 0: no limit).</summary>
@@ -48,7 +51,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         byte[] bytes;
         try
         {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(item, Reduction.Options);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(item, TypeInfo);
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
         {
@@ -76,7 +79,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         CheckOpen();
         var bytes = Ring.Get(block, timeout)
             ?? throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
-        return JsonSerializer.Deserialize<T>(bytes, Reduction.Options)!;
+        return JsonSerializer.Deserialize(bytes, TypeInfo)!;
     }
 
     /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>

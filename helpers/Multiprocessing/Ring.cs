@@ -35,11 +35,14 @@ internal sealed unsafe class Ring : IDisposable
     private readonly SemLock getLock;
     private readonly SemLock space;
     private readonly bool owner;
+    private readonly bool isPipe;
+    private long headSeen; // The consumers' position as this producer last read it: re-read only when the ring looks full.
     private int spills;
 
 
     private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner) =>
-        (this.memory, this.items, this.slots, this.putLock, this.getLock, this.space, this.owner) = (memory, items, slots, putLock, getLock, space, owner);
+        (this.memory, this.items, this.slots, this.putLock, this.getLock, this.space, this.owner, isPipe) =
+            (memory, items, slots, putLock, getLock, space, owner, ((Header*)memory.Address)->IsPipe != 0);
 
     /// <summary>Creates a ring that holds at most <paramref name="maxItems"/> messages (no limit if 0 or less).</summary>
     /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>
@@ -54,11 +57,11 @@ internal sealed unsafe class Ring : IDisposable
         h->MaxItems = maxItems;
         var ring = new Ring(
             memory,
-            SemLock.Create(0, int.MaxValue),
-            SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue),
+            SemLock.Create(0, int.MaxValue, countValue: false),
+            SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue, countValue: false),
             SemLock.CreateLock(),
             SemLock.CreateLock(),
-            SemLock.Create(0, int.MaxValue),
+            SemLock.Create(0, int.MaxValue, countValue: false),
             owner: true);
         ResourceTracker.Register(ResourceTracker.Kind.SharedMemoryPrefix, ring.SpillPrefix);
         return ring;
@@ -83,7 +86,7 @@ internal sealed unsafe class Ring : IDisposable
     private byte* Data => memory.Address + sizeof(Header);
 
     /// <summary>The messages in the ring now.</summary>
-    public int Count => Volatile.Read(ref H->Count);
+    public int Count => (int)(Volatile.Read(ref H->Puts) - Volatile.Read(ref H->Gets));
 
     /// <summary>The most messages it holds; 0 or less for no limit.</summary>
     public int MaxItems => H->MaxItems;
@@ -159,14 +162,19 @@ internal sealed unsafe class Ring : IDisposable
     public bool Put(ReadOnlySpan<byte> message, bool block, double? timeout)
     {
         var deadline = Deadline(block, timeout);
-        if (!slots.Acquire(block, Left(deadline), track: false))
+        var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
+        if (bounded && !slots.Acquire(block, Left(deadline), track: false))
         {
             return false;
         }
 
         if (!AcquireLock(putLock, block, deadline))
         {
-            slots.Release(track: false);
+            if (bounded)
+            {
+                slots.Release(track: false);
+            }
+
             return false;
         }
 
@@ -189,7 +197,11 @@ internal sealed unsafe class Ring : IDisposable
                     File.Delete(Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(spill)));
                 }
 
-                slots.Release(track: false);
+                if (bounded)
+                {
+                    slots.Release(track: false);
+                }
+
                 return false;
             }
 
@@ -199,7 +211,7 @@ internal sealed unsafe class Ring : IDisposable
             Write(tail, length, capacity);
             Write(tail + sizeof(int), spill ?? message, capacity);
             Volatile.Write(ref H->Tail, tail + needed);
-            Interlocked.Increment(ref H->Count);
+            Volatile.Write(ref H->Puts, H->Puts + 1); // Under putLock: one writer.
         }
         finally
         {
@@ -234,7 +246,11 @@ internal sealed unsafe class Ring : IDisposable
                     space.Release(track: false);
                 }
 
-                slots.Release(track: false);
+                if (H->MaxItems > 0)
+                {
+                    slots.Release(track: false);
+                }
+
                 return message;
             }
 
@@ -258,7 +274,7 @@ internal sealed unsafe class Ring : IDisposable
             if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds), track: false))
             {
                 // A unit with nothing to read while writers remain is RemoveWriter's: drop it.
-                if (Volatile.Read(ref H->Count) > 0 || WritersGone)
+                if (Count > 0 || WritersGone)
                 {
                     items.Release(track: false);
                     return true;
@@ -279,9 +295,9 @@ internal sealed unsafe class Ring : IDisposable
         AcquireLock(getLock, block: true, null);
         try
         {
-            if (Volatile.Read(ref H->Count) == 0)
+            if (isPipe && Count == 0)
             {
-                return null;
+                return null; // A wake-up unit from RemoveWriter, not a message (only pipes have them).
             }
 
             var capacity = H->Capacity;
@@ -293,7 +309,7 @@ internal sealed unsafe class Ring : IDisposable
             var message = new byte[stored];
             Read(head + sizeof(int), message, capacity);
             Volatile.Write(ref H->Head, head + sizeof(int) + stored);
-            Interlocked.Decrement(ref H->Count);
+            Volatile.Write(ref H->Gets, H->Gets + 1); // Under getLock: one writer.
             if (length >= 0)
             {
                 return message;
@@ -357,7 +373,7 @@ internal sealed unsafe class Ring : IDisposable
 
     private bool WaitForSpace(int needed, int capacity, bool block, DateTime? deadline)
     {
-        bool Fits() => capacity - (H->Tail - Volatile.Read(ref H->Head)) >= needed;
+        bool Fits() => capacity - (H->Tail - headSeen) >= needed || capacity - (H->Tail - (headSeen = Volatile.Read(ref H->Head))) >= needed;
         while (!Fits())
         {
             Interlocked.Increment(ref H->SpaceWaiters);
@@ -404,17 +420,37 @@ internal sealed unsafe class Ring : IDisposable
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(SharedMemory.Handle Memory, SemLock.Handle Items, SemLock.Handle Slots, SemLock.Handle PutLock, SemLock.Handle GetLock, SemLock.Handle Space);
 
-    [StructLayout(LayoutKind.Sequential)]
+    // Fields each side writes on every message sit on cache lines of their own, so a producer and
+    // a consumer on two cores do not keep stealing one line from each other.
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
     private unsafe struct Header
     {
-        public long Head;
-        public long Tail;
-        public int Count;
+        // Set once, or rarely written.
+        [FieldOffset(0)]
         public int Capacity;
+        [FieldOffset(4)]
         public int MaxItems;
-        public int SpaceWaiters;
-        public int Unfinished;
+        [FieldOffset(8)]
         public int IsPipe;
+        [FieldOffset(12)]
+        public int Unfinished;
+        [FieldOffset(16)]
         public fixed int Writers[MaxWriters];
+
+        // The producers' line.
+        [FieldOffset(128)]
+        public long Tail;
+        [FieldOffset(136)]
+        public long Puts;
+
+        // The consumers' line.
+        [FieldOffset(192)]
+        public long Head;
+        [FieldOffset(200)]
+        public long Gets;
+
+        // Written only while a producer waits for bytes.
+        [FieldOffset(80)]
+        public int SpaceWaiters;
     }
 }

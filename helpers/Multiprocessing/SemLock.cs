@@ -18,6 +18,9 @@ internal sealed unsafe class SemLock : IDisposable
     public static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100);
 
     private const int Free = 0, Locked = 1, Contended = 2;
+
+    // How many times a waiter spins (SpinWait, growing pauses of at most a few microseconds) before it sleeps.
+    private const int SpinCount = 50;
     private readonly NamedSemaphore semaphore;
     private readonly SharedMemory memory;
     private readonly bool owner;
@@ -25,7 +28,11 @@ internal sealed unsafe class SemLock : IDisposable
     private SemLock(NamedSemaphore semaphore, SharedMemory memory, bool owner) => (this.semaphore, this.memory, this.owner) = (semaphore, memory, owner);
 
     /// <summary>Creates a semaphore with <paramref name="value"/> units of at most <paramref name="maximum"/>.</summary>
-    public static SemLock Create(int value, int maximum)
+    /// <param name="value">The units it starts with.</param>
+    /// <param name="maximum">The most units it can have.</param>
+    /// <param name="countValue">Keep <see cref="Value"/> up to date (for <see cref="Semaphore.GetValue"/>);
+    /// the rings' internal semaphores skip it, which saves two shared-memory writes a message.</param>
+    public static SemLock Create(int value, int maximum, bool countValue = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         var memory = new SharedMemory(sizeof(State));
@@ -37,6 +44,7 @@ internal sealed unsafe class SemLock : IDisposable
             var state = (State*)memory.Address;
             state->Value = value;
             state->Maximum = maximum;
+            state->CountsValue = countValue ? 1 : 0;
             return new SemLock(semaphore, memory, owner: true);
         }
         catch
@@ -106,15 +114,34 @@ internal sealed unsafe class SemLock : IDisposable
             return AcquireLock(block, timeout);
         }
 
-        var deadline = block && timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
-        var wait = !block ? TimeSpan.Zero : deadline - DateTime.UtcNow;
-        if (!semaphore.Wait(wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait))
+        if (!semaphore.TryWait() && (!block || !WaitContended(timeout)))
         {
             return false;
         }
 
-        Interlocked.Decrement(ref S->Value);
+        if (S->CountsValue != 0)
+        {
+            Interlocked.Decrement(ref S->Value);
+        }
+
         return true;
+    }
+
+    // A unit is often posted a moment later by a process running on another core: trying again for
+    // a short spin spares both sides the system calls of sleeping and waking.
+    private bool WaitContended(double? timeout)
+    {
+        var spinner = default(SpinWait);
+        for (var i = 0; i < SpinCount; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (semaphore.TryWait())
+            {
+                return true;
+            }
+        }
+
+        return semaphore.Wait(timeout is { } t ? TimeSpan.FromSeconds(t) : null);
     }
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
@@ -132,7 +159,11 @@ internal sealed unsafe class SemLock : IDisposable
             return;
         }
 
-        Interlocked.Increment(ref S->Value);
+        if (S->CountsValue != 0)
+        {
+            Interlocked.Increment(ref S->Value);
+        }
+
         semaphore.Post();
     }
 
@@ -158,7 +189,7 @@ internal sealed unsafe class SemLock : IDisposable
     {
         // The holder usually runs on another core and is about to release: spin briefly first.
         var spinner = default(SpinWait);
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < SpinCount; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
             if (Volatile.Read(ref S->Word) == Free && Interlocked.CompareExchange(ref S->Word, Locked, Free) == Free)
@@ -248,5 +279,6 @@ internal sealed unsafe class SemLock : IDisposable
         public int Depth;
         public int Value;
         public int Maximum;
+        public int CountsValue;
     }
 }

@@ -25,7 +25,9 @@ public sealed class SyncTests
             c.Notify();
         }
 
-        Assert.True(Wait.Until(() => woken.Get() == 1));
+        // The woken child finishes and exits; the other two stay asleep.
+        Assert.True(Wait.Until(() => waiters.Count(w => !w.IsAlive) == 1));
+        Assert.Equal(1, woken.Get());
         Assert.Equal(2, waiters.Count(w => w.IsAlive));
         using (c.EnterScope())
         {

@@ -51,7 +51,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         byte[] bytes;
         try
         {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(item, TypeInfo);
+            bytes = typeof(T) == typeof(byte[]) ? RawBytes.Encode((byte[]?)(object?)item) : JsonSerializer.SerializeToUtf8Bytes(item, TypeInfo);
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
         {
@@ -79,7 +79,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         CheckOpen();
         var bytes = Ring.Get(block, timeout)
             ?? throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
-        return JsonSerializer.Deserialize(bytes, TypeInfo)!;
+        return typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
     }
 
     /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>
@@ -132,4 +132,25 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(Ring.Handle Ring);
+}
+
+/// <summary>A queue of byte arrays carries them as they are (JSON would make them base64), after one byte that tells null from empty.</summary>
+internal static class RawBytes
+{
+    /// <summary>Frames an array, or null.</summary>
+    public static byte[] Encode(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return [0];
+        }
+
+        var framed = new byte[bytes.Length + 1];
+        framed[0] = 1;
+        bytes.CopyTo(framed, 1);
+        return framed;
+    }
+
+    /// <summary>Unframes what <see cref="Encode"/> made.</summary>
+    public static byte[]? Decode(byte[] framed) => framed[0] == 0 ? null : framed[1..];
 }

@@ -143,20 +143,22 @@ internal sealed class Target
     }
 
     /// <summary>Calls the method (a notebook cell's function on its recreated cell); an exception it throws comes out as itself, not wrapped.</summary>
-    public void Invoke(object?[] bound)
+    /// <returns>What the method returned; null for a void method.</returns>
+    public object? Invoke(object?[] bound)
     {
         try
         {
-            Method.Invoke(Method.IsStatic ? null : cell ?? Submissions.Instance(Method.DeclaringType!), bound);
+            return Method.Invoke(Method.IsStatic ? null : cell ?? Submissions.Instance(Method.DeclaringType!), bound);
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
         }
     }
 
     /// <summary>Binds and calls, in the current process: what <see cref="Process.Run"/> does.</summary>
-    public void Invoke(IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs) => Invoke(Bind(args, kwargs));
+    public object? Invoke(IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs) => Invoke(Bind(args, kwargs));
 
     private object? Coerce(object? value, ParameterInfo parameter)
     {

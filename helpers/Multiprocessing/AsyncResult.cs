@@ -1,0 +1,82 @@
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// The result of a task sent to a <see cref="Pool"/> (Python's <c>AsyncResult</c>): ready once a
+/// worker has answered; <see cref="Get"/> returns the value or raises the worker's exception.
+/// </summary>
+/// <typeparam name="T">The result type.</typeparam>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "As in Python, a result is not disposed; the event allocates no OS handle unless one is asked for.")]
+public sealed class AsyncResult<T>
+{
+    private readonly ManualResetEventSlim done = new(false, spinCount: 200);
+    private readonly Action<T>? callback;
+    private readonly Action<Exception>? errorCallback;
+    private T? value;
+    private Exception? error;
+
+    internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback) => (this.callback, this.errorCallback) = (callback, errorCallback);
+
+    /// <summary>
+    /// Python's <c>get(timeout=None)</c>: waits for the result at most <paramref name="timeout"/>
+    /// seconds (forever if null) and returns it, or raises the task's exception.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not ready within the timeout; the task goes on, and a later Get can still return it.</exception>
+    public T Get(double? timeout = null)
+    {
+        if (!Wait(timeout))
+        {
+            throw new TimeoutException($"The result was not ready within {timeout} s; it is still pending.");
+        }
+
+        return error is null ? value! : throw error;
+    }
+
+    /// <summary>Python's <c>wait(timeout=None)</c>: waits until ready, at most <paramref name="timeout"/> seconds.</summary>
+    /// <returns>True if ready.</returns>
+    public bool Wait(double? timeout = null)
+    {
+        if (timeout is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
+        }
+
+        return done.Wait(timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Python's <c>ready()</c>: whether the task has finished.</summary>
+    public bool Ready() => done.IsSet;
+
+    /// <summary>Python's <c>successful()</c>: whether it finished without an exception.</summary>
+    /// <exception cref="InvalidOperationException">It is not ready yet (Python's ValueError).</exception>
+    public bool Successful() => Ready() ? error is null : throw new InvalidOperationException("The result is not ready yet.");
+
+    /// <inheritdoc/>
+    public override string ToString() => !Ready() ? "<AsyncResult(pending)>" : error is null ? $"<AsyncResult({value})>" : $"<AsyncResult(failed: {error.GetType().Name})>";
+
+    // The callbacks run on the pool's result thread before the result is marked ready, as in CPython.
+    internal void Complete(T result)
+    {
+        value = result;
+        try
+        {
+            callback?.Invoke(result);
+        }
+        finally
+        {
+            done.Set();
+        }
+    }
+
+    internal void Fail(Exception exception)
+    {
+        error = exception;
+        try
+        {
+            errorCallback?.Invoke(exception);
+        }
+        finally
+        {
+            done.Set();
+        }
+    }
+}

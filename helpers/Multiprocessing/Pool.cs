@@ -1,0 +1,615 @@
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// A pool of worker processes (Python's <c>multiprocessing.Pool</c>): the workers start once and
+/// run task after task, so a task costs a message, not a process start. Use it in a
+/// <c>using</c> scope like Python's <c>with Pool(4) as pool:</c>; leaving the scope terminates it.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Functions are given as a <see cref="Process"/> target is: a method written at the top level
+/// of an earlier notebook cell, or a static method in compiled code.</item>
+/// <item>A task's exception is raised again in the parent with its type and message; its
+/// <see cref="Exception.InnerException"/> is a <see cref="RemoteException"/> with the worker's stack trace.</item>
+/// <item>A worker that dies (killed, crashed) fails the task it was running with a
+/// <see cref="WorkerLostException"/> within about 0.1 s, and is replaced; the other tasks go on.
+/// CPython's Pool hangs forever there.</item>
+/// </list>
+/// </remarks>
+public sealed class Pool : IDisposable
+{
+    private readonly object gate = new(); // Monitor: Join and the result thread wait and pulse on it.
+    private readonly Queue<byte[]> tasks = new();
+    private readonly Queue<byte[]> results = new();
+    private readonly Array<long> busy;
+    private readonly SharedMemory functionMemory = new(FunctionTable.Size);
+    private readonly FunctionTable functions;
+    private readonly Dictionary<(System.Reflection.MethodInfo, object?), (Target Target, int Id)> functionIds = [];
+    private readonly Dictionary<long, (Job Job, int Chunk)> pending = [];
+    private readonly Process?[] workers;
+    private readonly int maxTasksPerChild;
+    private readonly PoolInitializer? initializer;
+    private readonly Thread handler;
+    private long nextTaskId;
+    private int workerCount;
+    private PoolState state = PoolState.Running;
+    private volatile bool stopping;
+
+    /// <summary>Starts <paramref name="processes"/> workers (Python's default: <see cref="Mp.CpuCount"/>).</summary>
+    /// <param name="processes">How many workers; at least 1.</param>
+    /// <param name="initializer">Run by each worker once when it starts (a method as a <see cref="Process"/> target).</param>
+    /// <param name="initargs">The initializer's arguments.</param>
+    /// <param name="maxtasksperchild">After this many tasks a worker exits and a fresh one replaces it; 0 for never.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="processes"/> is less than 1, or <paramref name="maxtasksperchild"/> is negative.</exception>
+    public Pool(int? processes = null, Delegate? initializer = null, object?[]? initargs = null, int maxtasksperchild = 0)
+    {
+        var count = processes ?? Mp.CpuCount();
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(processes), processes, "A pool needs at least one process (Python: 'Number of processes must be at least 1').");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(maxtasksperchild);
+        if (initializer is not null)
+        {
+            var target = Target.FromDelegate(initializer);
+            this.initializer = new PoolInitializer(
+                TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames, target.Bind(initargs ?? [], new Dictionary<string, object?>()));
+        }
+
+        maxTasksPerChild = maxtasksperchild;
+        busy = new Array<long>(count, @lock: false);
+        functions = new FunctionTable(functionMemory);
+        workers = new Process?[count];
+        for (var slot = 0; slot < count; slot++)
+        {
+            workers[slot] = StartWorker(slot);
+        }
+
+        handler = new Thread(HandleResults) { IsBackground = true, Name = "Pool result handler" };
+        handler.Start();
+    }
+
+    private enum PoolState
+    {
+        Running,
+        Closed,
+        Terminated,
+    }
+
+    /// <summary>How many workers the pool keeps.</summary>
+    public int Processes => workers.Length;
+
+    /// <summary>The worker processes now (they change when one is replaced).</summary>
+    public IReadOnlyList<Process> Workers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. workers.OfType<Process>()];
+            }
+        }
+    }
+
+    /// <summary>Python's <c>apply(f)</c>: runs <paramref name="func"/> in a worker and waits for its result.</summary>
+    public TResult Apply<TResult>(Func<TResult> func) => ApplyAsync(func).Get();
+
+    /// <summary>Python's <c>apply(f, (a,))</c>.</summary>
+    public TResult Apply<T1, TResult>(Func<T1, TResult> func, T1 arg1) => ApplyAsync(func, arg1).Get();
+
+    /// <summary>Python's <c>apply(f, (a, b))</c>.</summary>
+    public TResult Apply<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2) => ApplyAsync(func, arg1, arg2).Get();
+
+    /// <summary>Python's <c>apply(f, (a, b, c))</c>.</summary>
+    public TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3) => ApplyAsync(func, arg1, arg2, arg3).Get();
+
+    /// <summary>Python's <c>apply_async(f, callback=..., error_callback=...)</c>: sends the task and returns at once.</summary>
+    public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a,), callback=..., error_callback=...)</c>.</summary>
+    public AsyncResult<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> func, T1 arg1, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a, b), ...)</c>.</summary>
+    public AsyncResult<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> func, T1 arg1, T2 arg2, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1, arg2], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a, b, c), ...)</c>.</summary>
+    public AsyncResult<TResult> ApplyAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1, arg2, arg3], callback, errorCallback);
+
+    /// <summary>
+    /// Python's <c>map(f, iterable, chunksize)</c>: calls <paramref name="func"/> on every item in the
+    /// workers and returns the results in the items' order. Items go in chunks (by default about four
+    /// per worker), so that tiny calls cost little each.
+    /// </summary>
+    /// <exception cref="Exception">The first exception a call raised, with its type.</exception>
+    public List<TResult> Map<T, TResult>(Func<T, TResult> func, IEnumerable<T> items, int? chunksize = null) =>
+        MapAsync(func, items, chunksize).Get();
+
+    /// <summary>Python's <c>map_async</c>: <see cref="Map"/> without waiting.</summary>
+    public AsyncResult<List<TResult>> MapAsync<T, TResult>(
+        Func<T, TResult> func, IEnumerable<T> items, int? chunksize = null, Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
+        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, callback, errorCallback).Result;
+
+    /// <summary>Python's <c>starmap(f, [(a, b), …])</c>: each tuple's items are the arguments of one call.</summary>
+    public List<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> items, int? chunksize = null) =>
+        SubmitMap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2 }), chunksize, null, null).Result.Get();
+
+    /// <summary>Python's <c>starmap(f, [(a, b, c), …])</c>.</summary>
+    public List<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> items, int? chunksize = null) =>
+        SubmitMap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2, i.Item3 }), chunksize, null, null).Result.Get();
+
+    /// <summary>Python's <c>imap(f, iterable, chunksize=1)</c>: the results in order, each as soon as it and those before it are done.</summary>
+    public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> items, int chunksize = 1) =>
+        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, null, null).InOrder();
+
+    /// <summary>Python's <c>imap_unordered</c>: the results as they are done, in any order.</summary>
+    public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> items, int chunksize = 1) =>
+        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, null, null).AsDone();
+
+    /// <summary>Python's <c>close()</c>: no more tasks; the workers finish the ones sent and then exit.</summary>
+    public void Close()
+    {
+        lock (gate)
+        {
+            if (state == PoolState.Running)
+            {
+                state = PoolState.Closed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Python's <c>join()</c>: after <see cref="Close"/>, waits until every task is done and the workers
+    /// have exited (after <see cref="Terminate"/>, until they are gone).
+    /// </summary>
+    /// <returns>False if <paramref name="timeout"/> seconds passed first.</returns>
+    /// <exception cref="InvalidOperationException">The pool is still running: call Close() or Terminate() first.</exception>
+    public bool Join(double? timeout = null)
+    {
+        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : DateTime.MaxValue;
+        lock (gate)
+        {
+            if (state == PoolState.Running)
+            {
+                throw new InvalidOperationException("Join() needs a closed pool: call Close() (or Terminate()) first, as in Python.");
+            }
+
+            while (pending.Count > 0)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(gate, left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+            }
+        }
+
+        StopWorkers(kill: false);
+        return true;
+    }
+
+    /// <summary>
+    /// Python's <c>terminate()</c>: stops the workers at once; tasks not done fail with an
+    /// <see cref="InvalidOperationException"/>. Returns promptly however many tasks are pending.
+    /// </summary>
+    public void Terminate()
+    {
+        List<Job> orphans;
+        lock (gate)
+        {
+            if (state == PoolState.Terminated)
+            {
+                return;
+            }
+
+            state = PoolState.Terminated;
+            orphans = [.. pending.Values.Select(p => p.Job).Distinct()];
+            pending.Clear();
+            Monitor.PulseAll(gate);
+        }
+
+        StopWorkers(kill: true);
+        foreach (var job in orphans)
+        {
+            job.Fail(new InvalidOperationException("The pool was terminated before this task finished."));
+        }
+    }
+
+    /// <summary>Leaving a <c>using</c> scope terminates the pool, as Python's <c>with</c> does.</summary>
+    public void Dispose() => Terminate();
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        lock (gate)
+        {
+            return $"<Pool(processes={Processes}, state={state}, pending={pending.Count})>";
+        }
+    }
+
+    private AsyncResult<TResult> Submit<TResult>(Delegate func, object?[] args, Action<TResult>? callback, Action<Exception>? errorCallback)
+    {
+        var (target, id) = FunctionOf(func);
+        var bound = target.Bind(args, new Dictionary<string, object?>());
+        var job = new ApplyJob<TResult>(target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback));
+        Send(target, id, [[bound]], job);
+        return job.Result;
+    }
+
+    private MapJob<TResult> SubmitMap<TResult>(Delegate func, IEnumerable<object?[]> calls, int? chunksize, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        if (chunksize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunksize), chunksize, "A chunk holds at least one item.");
+        }
+
+        var (target, id) = FunctionOf(func);
+        var empty = new Dictionary<string, object?>();
+        var all = calls.Select(c => target.Bind(c, empty)).ToList();
+
+        // Python's default: about four chunks per worker.
+        var size = chunksize ?? Math.Max(1, (all.Count + (Processes * 4) - 1) / (Processes * 4));
+        var chunks = all.Chunk(size).ToList();
+        var job = new MapJob<TResult>(target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback));
+        if (chunks.Count == 0)
+        {
+            job.Result.Complete([]);
+        }
+        else
+        {
+            Send(target, id, chunks, job);
+        }
+
+        return job;
+    }
+
+    private (Target Target, int Id) FunctionOf(Delegate func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        lock (gate)
+        {
+            CheckRunning();
+            if (functionIds.TryGetValue((func.Method, func.Target), out var known))
+            {
+                return known;
+            }
+
+            var target = Target.FromDelegate(func);
+            var entry = (target, functions.Add(target, functionIds.Count + 1));
+            functionIds[(func.Method, func.Target)] = entry;
+            return entry;
+        }
+    }
+
+    // Every chunk is encoded before any is sent: an argument that cannot cross fails the call here,
+    // and nothing of it is left pending.
+    private void Send(Target target, int function, List<object?[][]> chunks, Job job)
+    {
+        long first;
+        lock (gate)
+        {
+            CheckRunning();
+            first = nextTaskId + 1;
+            nextTaskId += chunks.Count;
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                pending[first + i] = (job, i);
+            }
+        }
+
+        var messages = new byte[chunks.Count][];
+        try
+        {
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                messages[i] = PoolMessages.EncodeTask(first + i, function, target, chunks[i]);
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            lock (gate)
+            {
+                for (var i = 0; i < chunks.Count; i++)
+                {
+                    pending.Remove(first + i);
+                }
+            }
+
+            throw new ArgumentException($"An argument of {target.DisplayName}() cannot be sent to a pool worker: {e.Message}", e);
+        }
+
+        foreach (var message in messages)
+        {
+            tasks.Put(message);
+        }
+    }
+
+    private void CheckRunning()
+    {
+        if (state != PoolState.Running)
+        {
+            throw new InvalidOperationException(state == PoolState.Closed
+                ? "The pool is closed: it takes no more tasks (Python: 'Pool not running')."
+                : "The pool has been terminated (or its using scope has ended): it takes no more tasks.");
+        }
+    }
+
+    private Process StartWorker(int slot)
+    {
+        var worker = new Process(PoolWorker.Serve, tasks, results, busy, functionMemory, slot, maxTasksPerChild, initializer)
+        {
+            Daemon = true,
+            Name = $"SpawnPoolWorker-{Interlocked.Increment(ref workerCount)}",
+        };
+        worker.Start();
+        return worker;
+    }
+
+    // The result thread (CPython's result handler and worker handler in one): hands results to
+    // their jobs, and every 0.1 s looks for workers that have exited.
+    private void HandleResults()
+    {
+        var lastCheck = DateTime.UtcNow;
+        while (!stopping)
+        {
+            byte[]? bytes = null;
+            try
+            {
+                bytes = results.Get(timeout: 0.1);
+            }
+            catch (EmptyException)
+            {
+            }
+            catch (InvalidOperationException) when (stopping)
+            {
+                return;
+            }
+
+            if (bytes is not null)
+            {
+                Dispatch(bytes);
+            }
+
+            if (bytes is null || DateTime.UtcNow - lastCheck > TimeSpan.FromSeconds(0.1))
+            {
+                lastCheck = DateTime.UtcNow;
+                CheckWorkers();
+            }
+        }
+    }
+
+    private void Dispatch(byte[] bytes)
+    {
+        var id = PoolMessages.ReadId(bytes);
+        (Job Job, int Chunk) entry;
+        lock (gate)
+        {
+            if (!pending.Remove(id, out entry))
+            {
+                return; // Already failed (its worker was thought dead) or the pool was terminated.
+            }
+
+            Monitor.PulseAll(gate);
+        }
+
+        try
+        {
+            var (values, error) = PoolMessages.DecodeResult(bytes, entry.Job.ReturnType);
+            if (error is not null)
+            {
+                entry.Job.Fail(RemoteException.Rebuild(error.Type, error.Message, error.Trace));
+            }
+            else
+            {
+                entry.Job.Complete(entry.Chunk, values!);
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
+        {
+            entry.Job.Fail(new InvalidOperationException($"The task's result could not be read in the parent: {e.Message}", e));
+        }
+#pragma warning disable CA1031 // A user's callback must not kill the result thread; CPython reports and goes on too.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Pool: a callback raised {e}");
+        }
+    }
+
+    private void CheckWorkers()
+    {
+        List<(Job Job, Exception Error)> lost = [];
+        lock (gate)
+        {
+            for (var slot = 0; slot < workers.Length; slot++)
+            {
+                if (workers[slot] is not { } worker || worker.IsAlive)
+                {
+                    continue;
+                }
+
+                var task = busy[slot];
+                busy[slot] = 0;
+                if (task != 0 && pending.Remove(task, out var entry))
+                {
+                    lost.Add((entry.Job, new WorkerLostException(
+                        $"Pool worker {worker.Name} (pid {worker.Pid}) died while running this task: {Describe(worker.ExitCode)}. " +
+                        "The pool has replaced it; the other tasks go on.")));
+                    Monitor.PulseAll(gate);
+                }
+
+                worker.Close();
+                var needed = state == PoolState.Running || (state == PoolState.Closed && pending.Count > 0);
+                workers[slot] = needed && !stopping ? StartWorker(slot) : null;
+            }
+        }
+
+        foreach (var (job, error) in lost)
+        {
+            job.Fail(error);
+        }
+    }
+
+    private static string Describe(int? exitCode) => exitCode switch
+    {
+        < 0 and var signal => $"killed by signal {-signal}",
+        { } code => $"exit code {code}",
+        null => "no exit code",
+    };
+
+    private void StopWorkers(bool kill)
+    {
+        Process[] live;
+        lock (gate)
+        {
+            live = [.. workers.OfType<Process>()];
+            stopping = true;
+        }
+
+        foreach (var worker in live)
+        {
+            if (kill)
+            {
+                worker.Kill();
+            }
+            else
+            {
+                tasks.Put([]); // The stop signal: one per worker, after all the tasks.
+            }
+        }
+
+        foreach (var worker in live)
+        {
+            worker.Join(30);
+            if (worker.IsAlive)
+            {
+                worker.Kill();
+                worker.Join(10);
+            }
+        }
+
+        handler.Join(TimeSpan.FromSeconds(10));
+        lock (gate)
+        {
+            Array.Clear(workers);
+        }
+
+        tasks.Dispose();
+        results.Dispose();
+        busy.Dispose();
+        functionMemory.Dispose();
+    }
+
+    /// <summary>What waits for a task's result.</summary>
+    private abstract class Job(Type returnType)
+    {
+        public Type ReturnType { get; } = returnType;
+
+        public abstract void Complete(int chunk, object?[] values);
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class ApplyJob<TResult>(Type returnType, AsyncResult<TResult> result) : Job(returnType)
+    {
+        public AsyncResult<TResult> Result { get; } = result;
+
+        public override void Complete(int chunk, object?[] values) => Result.Complete((TResult)values[0]!);
+
+        public override void Fail(Exception error) => Result.Fail(error);
+    }
+
+    private sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<List<TResult>> result) : Job(returnType)
+    {
+        private readonly TResult[]?[] done = new TResult[chunks][];
+        private readonly List<int> arrivals = [];
+        private int remaining = chunks;
+        private Exception? error;
+
+        public AsyncResult<List<TResult>> Result { get; } = result;
+
+        public override void Complete(int chunk, object?[] values)
+        {
+            bool finished;
+            lock (done)
+            {
+                done[chunk] = [.. values.Select(v => (TResult)v!)];
+                arrivals.Add(chunk);
+                finished = --remaining == 0 && error is null;
+                Monitor.PulseAll(done);
+            }
+
+            if (finished)
+            {
+                Result.Complete([.. done.SelectMany(c => c!)]);
+            }
+        }
+
+        public override void Fail(Exception error)
+        {
+            lock (done)
+            {
+                if (this.error is not null)
+                {
+                    return;
+                }
+
+                this.error = error;
+                Monitor.PulseAll(done);
+            }
+
+            Result.Fail(error);
+        }
+
+        public IEnumerable<TResult> InOrder()
+        {
+            for (var chunk = 0; chunk < done.Length; chunk++)
+            {
+                foreach (var value in WaitFor(() => done[chunk]))
+                {
+                    yield return value;
+                }
+            }
+        }
+
+        public IEnumerable<TResult> AsDone()
+        {
+            for (var i = 0; i < done.Length; i++)
+            {
+                var index = i;
+                foreach (var value in WaitFor(() => arrivals.Count > index ? done[arrivals[index]] : null))
+                {
+                    yield return value;
+                }
+            }
+        }
+
+        private TResult[] WaitFor(Func<TResult[]?> ready)
+        {
+            lock (done)
+            {
+                while (true)
+                {
+                    if (ready() is { } values)
+                    {
+                        return values;
+                    }
+
+                    if (error is not null)
+                    {
+                        throw error;
+                    }
+
+                    Monitor.Wait(done);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>An exception raised in a worker, as it crosses back.</summary>
+/// <param name="Type">The exception type's full name.</param>
+/// <param name="Message">Its message.</param>
+/// <param name="Trace">Its ToString() in the worker: type, message, stack trace.</param>
+internal sealed record PoolError(string Type, string Message, string Trace);
+
+/// <summary>
+/// The bytes that go between a pool and its workers. Arguments and results are written as the
+/// parameter and return types of the function say, so an int is written as an int, not as an
+/// object with its type beside it. A task: <c>[id, function, [[args of call 1], …]]</c>; a result:
+/// <c>[id, [values], null]</c> or <c>[id, null, error]</c>; the stop signal: no bytes.
+/// </summary>
+internal static class PoolMessages
+{
+    private static readonly JsonSerializerOptions Options = Reduction.Options;
+
+    public static byte[] EncodeTask(long id, int function, Target target, IEnumerable<object?[]> calls)
+    {
+        var types = target.Method.GetParameters().Select(p => p.ParameterType).ToArray();
+        return Write(writer =>
+        {
+            writer.WriteNumberValue(id);
+            writer.WriteNumberValue(function);
+            writer.WriteStartArray();
+            foreach (var call in calls)
+            {
+                writer.WriteStartArray();
+                for (var i = 0; i < types.Length; i++)
+                {
+                    JsonSerializer.Serialize(writer, call[i], types[i], Options);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        });
+    }
+
+    public static (long Id, int Function, object?[][] Calls) DecodeTask(byte[] bytes, Func<int, Target> functions)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        reader.Read();
+        var id = reader.GetInt64();
+        reader.Read();
+        var function = reader.GetInt32();
+        var types = functions(function).Method.GetParameters().Select(p => p.ParameterType).ToArray();
+        var calls = new List<object?[]>();
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            var args = new object?[types.Length];
+            for (var i = 0; i < types.Length; i++)
+            {
+                reader.Read();
+                args[i] = JsonSerializer.Deserialize(ref reader, types[i], Options);
+            }
+
+            reader.Read();
+            calls.Add(args);
+        }
+
+        return (id, function, [.. calls]);
+    }
+
+    public static byte[] EncodeResult(long id, Type returnType, object?[] values) => Write(writer =>
+    {
+        writer.WriteNumberValue(id);
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            if (returnType == typeof(void))
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value, returnType, Options);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNullValue();
+    });
+
+    public static byte[] EncodeError(long id, PoolError error) => Write(writer =>
+    {
+        writer.WriteNumberValue(id);
+        writer.WriteNullValue();
+        JsonSerializer.Serialize(writer, error, Options);
+    });
+
+    /// <summary>The task number alone, to find what the rest means.</summary>
+    public static long ReadId(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        reader.Read();
+        return reader.GetInt64();
+    }
+
+    public static (object?[]? Values, PoolError? Error) DecodeResult(byte[] bytes, Type returnType)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        reader.Read();
+        reader.Read();
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            reader.Read();
+            return (null, JsonSerializer.Deserialize<PoolError>(ref reader, Options));
+        }
+
+        var values = new List<object?>();
+        var type = returnType == typeof(void) ? typeof(object) : returnType;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            values.Add(JsonSerializer.Deserialize(ref reader, type, Options));
+        }
+
+        return ([.. values], null);
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            body(writer);
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>How an initializer is called in each new worker.</summary>
+internal sealed record PoolInitializer(TypeRef Type, string Method, string[] Parameters, object?[] Args);
+
+/// <summary>
+/// The functions a pool's tasks call, written once each into shared memory by the parent and read
+/// by the workers as they meet them, so that a task carries a number, not a description.
+/// </summary>
+internal sealed unsafe class FunctionTable(SharedMemory memory)
+{
+    /// <summary>Room for a few hundred functions.</summary>
+    public const int Size = 256 << 10;
+
+    private readonly Dictionary<int, Target> known = [];
+    private int readUpTo = sizeof(int);
+
+    private ref int Used => ref *(int*)memory.Address;
+
+    /// <summary>In the parent: appends a function and returns its number. The caller keeps the numbers of those already added.</summary>
+    public int Add(Target target, int id)
+    {
+        var description = JsonSerializer.SerializeToUtf8Bytes(
+            new FunctionDescription(TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames), Reduction.Options);
+        var at = Math.Max(Used, sizeof(int));
+        if (at + (2 * sizeof(int)) + description.Length > Size)
+        {
+            throw new InvalidOperationException("This pool has been given too many different functions; create a new Pool.");
+        }
+
+        var span = memory.Span;
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], id);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + sizeof(int))..], description.Length);
+        description.CopyTo(span[(at + (2 * sizeof(int)))..]);
+        Volatile.Write(ref Used, at + (2 * sizeof(int)) + description.Length); // Published before any task that uses it is put.
+        known[id] = target;
+        return id;
+    }
+
+    /// <summary>In a worker: the function numbered <paramref name="id"/>, reading new entries when needed.</summary>
+    public Target Get(int id)
+    {
+        if (known.TryGetValue(id, out var target))
+        {
+            return target;
+        }
+
+        var used = Volatile.Read(ref Used);
+        var span = memory.Span;
+        while (readUpTo < used)
+        {
+            var entry = BinaryPrimitives.ReadInt32LittleEndian(span[readUpTo..]);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(span[(readUpTo + sizeof(int))..]);
+            var description = JsonSerializer.Deserialize<FunctionDescription>(span.Slice(readUpTo + (2 * sizeof(int)), length), Reduction.Options)!;
+            known[entry] = Target.Find(description.Type, description.Method, description.Parameters);
+            readUpTo += (2 * sizeof(int)) + length;
+        }
+
+        return known.TryGetValue(id, out target) ? target : throw new InvalidOperationException($"Pool function {id} is unknown to this worker.");
+    }
+
+    private sealed record FunctionDescription(TypeRef Type, string Method, string[] Parameters);
+}
+
+/// <summary>The loop a <see cref="Pool"/> worker process runs (CPython's <c>pool.worker</c>).</summary>
+internal static class PoolWorker
+{
+    /// <summary>
+    /// Runs the initializer, then tasks until it gets the stop signal (no bytes) or has done
+    /// <paramref name="maxTasks"/> (0: no limit). Before a task it writes the task's number into its
+    /// slot of <paramref name="busy"/>, so that the parent knows which task to fail if it dies.
+    /// </summary>
+    public static void Serve(Queue<byte[]> tasks, Queue<byte[]> results, Array<long> busy, SharedMemory functions, int slot, int maxTasks, PoolInitializer? initializer)
+    {
+        if (initializer is not null)
+        {
+            _ = Target.Find(initializer.Type, initializer.Method, initializer.Parameters).Invoke(initializer.Args);
+        }
+
+        var table = new FunctionTable(functions);
+        for (var done = 0; maxTasks <= 0 || done < maxTasks; done++)
+        {
+            if (tasks.Get() is not { Length: > 0 } bytes)
+            {
+                return;
+            }
+
+            var id = PoolMessages.ReadId(bytes);
+            busy[slot] = id;
+            results.Put(Run(table, id, bytes));
+            busy[slot] = 0;
+        }
+    }
+
+    private static byte[] Run(FunctionTable table, long id, byte[] bytes)
+    {
+        Target target;
+        object?[] values;
+        try
+        {
+            var (_, function, calls) = PoolMessages.DecodeTask(bytes, table.Get);
+            target = table.Get(function);
+            values = new object?[calls.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = target.Invoke(calls[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            return PoolMessages.EncodeError(id, new PoolError(e.GetType().FullName ?? e.GetType().Name, e.Message, e.ToString()));
+        }
+
+        try
+        {
+            return PoolMessages.EncodeResult(id, target.Method.ReturnType, values);
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            // A result that cannot be sent back fails this task only.
+            return PoolMessages.EncodeError(id, new PoolError(
+                typeof(ArgumentException).FullName!, $"The task's result cannot be sent back from the worker: {e.Message}", e.ToString()));
+        }
+    }
+}

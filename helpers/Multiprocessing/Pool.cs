@@ -445,7 +445,6 @@ public sealed class Pool : IDisposable
                     Monitor.PulseAll(gate);
                 }
 
-                worker.Close();
                 var needed = state == PoolState.Running || (state == PoolState.Closed && pending.Count > 0);
                 workers[slot] = needed && !stopping ? StartWorker(slot) : null;
             }

@@ -16,6 +16,7 @@ public sealed class AsyncResult<T>
 
     internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback) => (this.callback, this.errorCallback) = (callback, errorCallback);
 
+
     /// <summary>
     /// Python's <c>get(timeout=None)</c>: waits for the result at most <paramref name="timeout"/>
     /// seconds (forever if null) and returns it, or raises the task's exception.

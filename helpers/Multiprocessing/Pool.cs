@@ -132,23 +132,23 @@ public sealed class Pool : IDisposable
     /// <summary>Python's <c>map_async</c>: <see cref="Map"/> without waiting.</summary>
     public AsyncResult<List<TResult>> MapAsync<T, TResult>(
         Func<T, TResult> func, IEnumerable<T> items, int? chunksize = null, Action<List<TResult>>? callback = null, Action<Exception>? errorCallback = null) =>
-        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, callback, errorCallback).Result;
+        SubmitMap<T, TResult>(func, items, chunksize, callback, errorCallback).Result;
 
     /// <summary>Python's <c>starmap(f, [(a, b), …])</c>: each tuple's items are the arguments of one call.</summary>
     public List<TResult> Starmap<T1, T2, TResult>(Func<T1, T2, TResult> func, IEnumerable<(T1, T2)> items, int? chunksize = null) =>
-        SubmitMap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2 }), chunksize, null, null).Result.Get();
+        SubmitStarmap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2 }), chunksize).Result.Get();
 
     /// <summary>Python's <c>starmap(f, [(a, b, c), …])</c>.</summary>
     public List<TResult> Starmap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, IEnumerable<(T1, T2, T3)> items, int? chunksize = null) =>
-        SubmitMap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2, i.Item3 }), chunksize, null, null).Result.Get();
+        SubmitStarmap<TResult>(func, items.Select(i => new object?[] { i.Item1, i.Item2, i.Item3 }), chunksize).Result.Get();
 
     /// <summary>Python's <c>imap(f, iterable, chunksize=1)</c>: the results in order, each as soon as it and those before it are done.</summary>
     public IEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> func, IEnumerable<T> items, int chunksize = 1) =>
-        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, null, null).InOrder();
+        SubmitMap<T, TResult>(func, items, chunksize, null, null).InOrder();
 
     /// <summary>Python's <c>imap_unordered</c>: the results as they are done, in any order.</summary>
     public IEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> func, IEnumerable<T> items, int chunksize = 1) =>
-        SubmitMap<TResult>(func, items.Select(i => new object?[] { i }), chunksize, null, null).AsDone();
+        SubmitMap<T, TResult>(func, items, chunksize, null, null).AsDone();
 
     /// <summary>Python's <c>close()</c>: no more tasks; the workers finish the ones sent and then exit.</summary>
     public void Close()
@@ -238,25 +238,31 @@ public sealed class Pool : IDisposable
         var (target, id) = FunctionOf(func);
         var bound = target.Bind(args, new Dictionary<string, object?>());
         var job = new ApplyJob<TResult>(target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback));
-        Send(target, id, [[bound]], job);
+        Send(target, id, [(1, PoolMessages.Columns(target.ParameterTypes, [bound]))], job);
         return job.Result;
     }
 
-    private MapJob<TResult> SubmitMap<TResult>(Delegate func, IEnumerable<object?[]> calls, int? chunksize, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
+    // Items of one parameter go as they are, a T[] per chunk: no boxing, one serializer call a chunk.
+    private MapJob<TResult> SubmitMap<T, TResult>(Delegate func, IEnumerable<T> items, int? chunksize, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
     {
-        ArgumentNullException.ThrowIfNull(calls);
-        if (chunksize is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(chunksize), chunksize, "A chunk holds at least one item.");
-        }
+        ArgumentNullException.ThrowIfNull(items);
+        var (target, id) = FunctionOf(func);
+        var all = items as IReadOnlyList<T> ?? [.. items];
+        var chunks = all.Chunk(ChunkSize(all.Count, chunksize)).Select(c => (c.Length, new Array[] { c })).ToList();
+        return SendMap(target, id, chunks, callback, errorCallback);
+    }
 
+    private MapJob<TResult> SubmitStarmap<TResult>(Delegate func, IEnumerable<object?[]> calls, int? chunksize)
+    {
         var (target, id) = FunctionOf(func);
         var empty = new Dictionary<string, object?>();
         var all = calls.Select(c => target.Bind(c, empty)).ToList();
+        var chunks = all.Chunk(ChunkSize(all.Count, chunksize)).Select(c => (c.Length, PoolMessages.Columns(target.ParameterTypes, c))).ToList();
+        return SendMap<TResult>(target, id, chunks, null, null);
+    }
 
-        // Python's default: about four chunks per worker.
-        var size = chunksize ?? Math.Max(1, (all.Count + (Processes * 4) - 1) / (Processes * 4));
-        var chunks = all.Chunk(size).ToList();
+    private MapJob<TResult> SendMap<TResult>(Target target, int id, List<(int, Array[])> chunks, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
+    {
         var job = new MapJob<TResult>(target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback));
         if (chunks.Count == 0)
         {
@@ -269,6 +275,14 @@ public sealed class Pool : IDisposable
 
         return job;
     }
+
+    // Python's default: about four chunks per worker.
+    private int ChunkSize(int items, int? chunksize) => chunksize switch
+    {
+        < 1 => throw new ArgumentOutOfRangeException(nameof(chunksize), chunksize, "A chunk holds at least one item."),
+        { } size => size,
+        null => Math.Max(1, (items + (Processes * 4) - 1) / (Processes * 4)),
+    };
 
     private (Target Target, int Id) FunctionOf(Delegate func)
     {
@@ -290,7 +304,7 @@ public sealed class Pool : IDisposable
 
     // Every chunk is encoded before any is sent: an argument that cannot cross fails the call here,
     // and nothing of it is left pending.
-    private void Send(Target target, int function, List<object?[][]> chunks, Job job)
+    private void Send(Target target, int function, List<(int Count, Array[] Columns)> chunks, Job job)
     {
         long first;
         lock (gate)
@@ -309,7 +323,7 @@ public sealed class Pool : IDisposable
         {
             for (var i = 0; i < chunks.Count; i++)
             {
-                messages[i] = PoolMessages.EncodeTask(first + i, function, target, chunks[i]);
+                messages[i] = PoolMessages.EncodeTask(first + i, function, target.ParameterTypes, chunks[i].Count, chunks[i].Columns);
             }
         }
         catch (Exception e) when (e is NotSupportedException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
@@ -359,25 +373,13 @@ public sealed class Pool : IDisposable
         var lastCheck = DateTime.UtcNow;
         while (!stopping)
         {
-            byte[]? bytes = null;
-            try
-            {
-                bytes = results.Get(timeout: 0.1);
-            }
-            catch (EmptyException)
-            {
-            }
-            catch (InvalidOperationException) when (stopping)
-            {
-                return;
-            }
-
-            if (bytes is not null)
+            var got = results.TryGet(out var bytes, block: true, timeout: 0.1);
+            if (got)
             {
                 Dispatch(bytes);
             }
 
-            if (bytes is null || DateTime.UtcNow - lastCheck > TimeSpan.FromSeconds(0.1))
+            if (!got || DateTime.UtcNow - lastCheck > TimeSpan.FromSeconds(0.1))
             {
                 lastCheck = DateTime.UtcNow;
                 CheckWorkers();
@@ -401,15 +403,7 @@ public sealed class Pool : IDisposable
 
         try
         {
-            var (values, error) = PoolMessages.DecodeResult(bytes, entry.Job.ReturnType);
-            if (error is not null)
-            {
-                entry.Job.Fail(RemoteException.Rebuild(error.Type, error.Message, error.Trace));
-            }
-            else
-            {
-                entry.Job.Complete(entry.Chunk, values!);
-            }
+            entry.Job.Deliver(entry.Chunk, bytes);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
         {
@@ -511,16 +505,29 @@ public sealed class Pool : IDisposable
     {
         public Type ReturnType { get; } = returnType;
 
-        public abstract void Complete(int chunk, object?[] values);
+        public abstract void Deliver(int chunk, byte[] result);
 
         public abstract void Fail(Exception error);
+
+        protected void Deliver<TResult>(int chunk, byte[] result, Action<int, TResult[]> complete)
+        {
+            var (values, error) = PoolMessages.DecodeResult<TResult>(result, ReturnType);
+            if (error is not null)
+            {
+                Fail(RemoteException.Rebuild(error.Type, error.Message, error.Trace));
+            }
+            else
+            {
+                complete(chunk, values!);
+            }
+        }
     }
 
     private sealed class ApplyJob<TResult>(Type returnType, AsyncResult<TResult> result) : Job(returnType)
     {
         public AsyncResult<TResult> Result { get; } = result;
 
-        public override void Complete(int chunk, object?[] values) => Result.Complete((TResult)values[0]!);
+        public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, (_, values) => Result.Complete(values[0]));
 
         public override void Fail(Exception error) => Result.Fail(error);
     }
@@ -534,12 +541,14 @@ public sealed class Pool : IDisposable
 
         public AsyncResult<List<TResult>> Result { get; } = result;
 
-        public override void Complete(int chunk, object?[] values)
+        public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, Complete);
+
+        private void Complete(int chunk, TResult[] values)
         {
             bool finished;
             lock (done)
             {
-                done[chunk] = [.. values.Select(v => (TResult)v!)];
+                done[chunk] = values;
                 arrivals.Add(chunk);
                 finished = --remaining == 0 && error is null;
                 Monitor.PulseAll(done);

@@ -11,39 +11,45 @@ namespace Helpers.Multiprocessing;
 internal sealed record PoolError(string Type, string Message, string Trace);
 
 /// <summary>
-/// The bytes that go between a pool and its workers. Arguments and results are written as the
-/// parameter and return types of the function say, so an int is written as an int, not as an
-/// object with its type beside it. A task: <c>[id, function, [[args of call 1], …]]</c>; a result:
+/// The bytes that go between a pool and its workers. Arguments and results are written as arrays
+/// of the function's parameter and return types, one array per parameter, so a chunk of a thousand
+/// ints is one <c>int[]</c>, not a thousand objects each with its type beside it.
+/// A task: <c>[id, function, count, [arguments 1], [arguments 2], …]</c>; a result:
 /// <c>[id, [values], null]</c> or <c>[id, null, error]</c>; the stop signal: no bytes.
 /// </summary>
 internal static class PoolMessages
 {
     private static readonly JsonSerializerOptions Options = Reduction.Options;
 
-    public static byte[] EncodeTask(long id, int function, Target target, IEnumerable<object?[]> calls)
+    /// <summary>Encodes a task whose arguments are given column by column: <paramref name="columns"/>[i] holds parameter i of every call.</summary>
+    public static byte[] EncodeTask(long id, int function, Type[] parameterTypes, int count, Array[] columns) => Write(writer =>
     {
-        var types = target.Method.GetParameters().Select(p => p.ParameterType).ToArray();
-        return Write(writer =>
+        writer.WriteNumberValue(id);
+        writer.WriteNumberValue(function);
+        writer.WriteNumberValue(count);
+        for (var i = 0; i < parameterTypes.Length; i++)
         {
-            writer.WriteNumberValue(id);
-            writer.WriteNumberValue(function);
-            writer.WriteStartArray();
-            foreach (var call in calls)
+            JsonSerializer.Serialize(writer, columns[i], parameterTypes[i].MakeArrayType(), Options);
+        }
+    });
+
+    /// <summary>Puts per-call argument lists into per-parameter arrays of the parameter types.</summary>
+    public static Array[] Columns(Type[] parameterTypes, IReadOnlyList<object?[]> calls)
+    {
+        var columns = new Array[parameterTypes.Length];
+        for (var p = 0; p < parameterTypes.Length; p++)
+        {
+            columns[p] = Array.CreateInstance(parameterTypes[p], calls.Count);
+            for (var c = 0; c < calls.Count; c++)
             {
-                writer.WriteStartArray();
-                for (var i = 0; i < types.Length; i++)
-                {
-                    JsonSerializer.Serialize(writer, call[i], types[i], Options);
-                }
-
-                writer.WriteEndArray();
+                columns[p].SetValue(calls[c][p], c);
             }
+        }
 
-            writer.WriteEndArray();
-        });
+        return columns;
     }
 
-    public static (long Id, int Function, object?[][] Calls) DecodeTask(byte[] bytes, Func<int, Target> functions)
+    public static (long Id, int Function, int Count, Array[] Columns) DecodeTask(byte[] bytes, Func<int, Target> functions)
     {
         var reader = new Utf8JsonReader(bytes);
         reader.Read();
@@ -51,42 +57,23 @@ internal static class PoolMessages
         var id = reader.GetInt64();
         reader.Read();
         var function = reader.GetInt32();
-        var types = functions(function).Method.GetParameters().Select(p => p.ParameterType).ToArray();
-        var calls = new List<object?[]>();
         reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        var count = reader.GetInt32();
+        var types = functions(function).ParameterTypes;
+        var columns = new Array[types.Length];
+        for (var i = 0; i < types.Length; i++)
         {
-            var args = new object?[types.Length];
-            for (var i = 0; i < types.Length; i++)
-            {
-                reader.Read();
-                args[i] = JsonSerializer.Deserialize(ref reader, types[i], Options);
-            }
-
             reader.Read();
-            calls.Add(args);
+            columns[i] = (Array)JsonSerializer.Deserialize(ref reader, types[i].MakeArrayType(), Options)!;
         }
 
-        return (id, function, [.. calls]);
+        return (id, function, count, columns);
     }
 
-    public static byte[] EncodeResult(long id, Type returnType, object?[] values) => Write(writer =>
+    public static byte[] EncodeResult(long id, Type returnType, Array values) => Write(writer =>
     {
         writer.WriteNumberValue(id);
-        writer.WriteStartArray();
-        foreach (var value in values)
-        {
-            if (returnType == typeof(void))
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                JsonSerializer.Serialize(writer, value, returnType, Options);
-            }
-        }
-
-        writer.WriteEndArray();
+        JsonSerializer.Serialize(writer, values, returnType.MakeArrayType(), Options);
         writer.WriteNullValue();
     });
 
@@ -106,7 +93,8 @@ internal static class PoolMessages
         return reader.GetInt64();
     }
 
-    public static (object?[]? Values, PoolError? Error) DecodeResult(byte[] bytes, Type returnType)
+    /// <summary>Reads a result: its values as <typeparamref name="TResult"/>, written as <paramref name="returnType"/>; or the error.</summary>
+    public static (TResult[]? Values, PoolError? Error) DecodeResult<TResult>(byte[] bytes, Type returnType)
     {
         var reader = new Utf8JsonReader(bytes);
         reader.Read();
@@ -118,14 +106,13 @@ internal static class PoolMessages
             return (null, JsonSerializer.Deserialize<PoolError>(ref reader, Options));
         }
 
-        var values = new List<object?>();
-        var type = returnType == typeof(void) ? typeof(object) : returnType;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        if (typeof(TResult) == returnType)
         {
-            values.Add(JsonSerializer.Deserialize(ref reader, type, Options));
+            return (JsonSerializer.Deserialize<TResult[]>(ref reader, Options), null);
         }
 
-        return ([.. values], null);
+        var values = (Array)JsonSerializer.Deserialize(ref reader, returnType.MakeArrayType(), Options)!;
+        return ([.. values.Cast<object?>().Select(v => (TResult)v!)], null);
     }
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
@@ -237,15 +224,21 @@ internal static class PoolWorker
     private static byte[] Run(FunctionTable table, long id, byte[] bytes)
     {
         Target target;
-        object?[] values;
+        Array values;
         try
         {
-            var (_, function, calls) = PoolMessages.DecodeTask(bytes, table.Get);
+            var (_, function, count, columns) = PoolMessages.DecodeTask(bytes, table.Get);
             target = table.Get(function);
-            values = new object?[calls.Length];
-            for (var i = 0; i < values.Length; i++)
+            values = Array.CreateInstance(target.Method.ReturnType, count);
+            var args = new object?[columns.Length];
+            for (var call = 0; call < count; call++)
             {
-                values[i] = target.Invoke(calls[i]);
+                for (var p = 0; p < columns.Length; p++)
+                {
+                    args[p] = columns[p].GetValue(call);
+                }
+
+                values.SetValue(target.Invoke(args), call);
             }
         }
         catch (Exception e)

@@ -82,6 +82,20 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         return typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
     }
 
+    /// <summary>Like <see cref="Get"/>, but false instead of <see cref="EmptyException"/>: for loops that poll often.</summary>
+    internal bool TryGet(out T item, bool block, double? timeout)
+    {
+        CheckOpen();
+        if (Ring.Get(block, timeout) is not { } bytes)
+        {
+            item = default!;
+            return false;
+        }
+
+        item = typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
+        return true;
+    }
+
     /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>
     /// <exception cref="EmptyException">No item.</exception>
     public T GetNowait() => Get(block: false);

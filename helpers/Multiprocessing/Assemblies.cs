@@ -63,12 +63,31 @@ internal static class Assemblies
         return [.. byName.Values];
     }
 
-    /// <summary>In a child: resolve assemblies from what the parent sent, then from the folders of the files it sent.</summary>
+    private static readonly ConcurrentDictionary<string, AssemblySource> Sent = new();
+    private static readonly ConcurrentDictionary<string, bool> Folders = new();
+    private static int installed;
+
+    /// <summary>
+    /// In a child: resolve assemblies from what the parent sent, then from the folders of the files it
+    /// sent. Called again with more (a pool worker meeting a function from a newer notebook cell).
+    /// </summary>
     public static void Install(IReadOnlyList<AssemblySource> sources)
     {
-        var byName = sources.ToDictionary(s => s.Name);
-        Submissions = [.. sources.Where(s => s.Slot > 0)];
-        var folders = sources.Where(s => s.Path is not null).Select(s => Path.GetDirectoryName(s.Path)!).Distinct().ToList();
+        foreach (var source in sources)
+        {
+            Sent.TryAdd(source.Name, source);
+            if (source.Path is not null)
+            {
+                Folders.TryAdd(Path.GetDirectoryName(source.Path)!, true);
+            }
+        }
+
+        Submissions = [.. Sent.Values.Where(s => s.Slot > 0).OrderBy(s => s.Slot)];
+        if (Interlocked.Exchange(ref installed, 1) == 1)
+        {
+            return;
+        }
+
         AssemblyLoadContext.Default.Resolving += (context, name) =>
         {
             if (name.Name is null)
@@ -76,17 +95,21 @@ internal static class Assemblies
                 return null;
             }
 
-            if (byName.TryGetValue(name.Name, out var source))
+            if (Sent.TryGetValue(name.Name, out var source))
             {
                 return source.Image is { } image
                     ? context.LoadFromStream(new MemoryStream(image), source.Symbols is { } pdb ? new MemoryStream(pdb) : null)
                     : context.LoadFromAssemblyPath(source.Path!);
             }
 
-            var file = folders.Select(f => Path.Combine(f, name.Name + ".dll")).FirstOrDefault(File.Exists);
+            var file = Folders.Keys.Select(f => Path.Combine(f, name.Name + ".dll")).FirstOrDefault(File.Exists);
             return file is null ? null : context.LoadFromAssemblyPath(file);
         };
     }
+
+    /// <summary>The in-memory assemblies <paramref name="assembly"/> needs, as exported for children (none for a file).</summary>
+    public static IReadOnlyList<AssemblySource> ExportedFor(Assembly assembly) =>
+        Exported.TryGetValue(assembly, out var sources) ? sources : [];
 
     /// <summary>Finds a loaded assembly by simple name, or loads it.</summary>
     public static Assembly Load(string simpleName) =>

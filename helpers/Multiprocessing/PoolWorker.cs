@@ -138,10 +138,11 @@ internal sealed record PoolInitializer(TypeRef Type, string Method, string[] Par
 /// </summary>
 internal sealed unsafe class FunctionTable(SharedMemory memory)
 {
-    /// <summary>Room for a few hundred functions.</summary>
-    public const int Size = 256 << 10;
+    /// <summary>Room for a few hundred functions and the notebook cells they need (a sparse file: only what is written takes memory).</summary>
+    public const int Size = 64 << 20;
 
     private readonly Dictionary<int, Target> known = [];
+    private readonly HashSet<string> written = [];
     private int readUpTo = sizeof(int);
 
     private ref int Used => ref *(int*)memory.Address;
@@ -149,8 +150,10 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
     /// <summary>In the parent: appends a function and returns its number. The caller keeps the numbers of those already added.</summary>
     public int Add(Target target, int id)
     {
+        // Workers started before this function's notebook cell existed get the cell from here.
+        var cells = Assemblies.ExportedFor(target.Method.DeclaringType!.Assembly).Where(a => a.Image is not null && written.Add(a.Name)).ToList();
         var description = JsonSerializer.SerializeToUtf8Bytes(
-            new FunctionDescription(TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames), Reduction.Options);
+            new FunctionDescription(TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames, cells), Reduction.Options);
         var at = Math.Max(Used, sizeof(int));
         if (at + (2 * sizeof(int)) + description.Length > Size)
         {
@@ -181,6 +184,7 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
             var entry = BinaryPrimitives.ReadInt32LittleEndian(span[readUpTo..]);
             var length = BinaryPrimitives.ReadInt32LittleEndian(span[(readUpTo + sizeof(int))..]);
             var description = JsonSerializer.Deserialize<FunctionDescription>(span.Slice(readUpTo + (2 * sizeof(int)), length), Reduction.Options)!;
+            Assemblies.Install(description.Cells);
             known[entry] = Target.Find(description.Type, description.Method, description.Parameters);
             readUpTo += (2 * sizeof(int)) + length;
         }
@@ -188,7 +192,7 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
         return known.TryGetValue(id, out target) ? target : throw new InvalidOperationException($"Pool function {id} is unknown to this worker.");
     }
 
-    private sealed record FunctionDescription(TypeRef Type, string Method, string[] Parameters);
+    private sealed record FunctionDescription(TypeRef Type, string Method, string[] Parameters, List<AssemblySource> Cells);
 }
 
 /// <summary>The loop a <see cref="Pool"/> worker process runs (CPython's <c>pool.worker</c>).</summary>

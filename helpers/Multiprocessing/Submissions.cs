@@ -31,7 +31,14 @@ internal static class Submissions
     {
         lock (Gate)
         {
-            slots ??= Create(Assemblies.Submissions);
+            // Cells sent later (to a pool worker) are not in an array made before: make it again.
+            // The cell objects hold no state a child keeps, so new ones serve as well.
+            if (slots?.FirstOrDefault(s => s?.GetType() == type) is { } known)
+            {
+                return known;
+            }
+
+            slots = Create(Assemblies.Submissions);
             return slots.FirstOrDefault(s => s?.GetType() == type)
                 ?? throw new InvalidOperationException($"The parent process did not send the notebook cell that defines {type.Name}.");
         }

@@ -87,6 +87,9 @@ internal sealed class Target
         return new Target(found);
     }
 
+    /// <summary>The object the method is called on: null for a static method, else the notebook cell's object.</summary>
+    public object? Receiver => Method.IsStatic ? null : cell ??= Submissions.Instance(Method.DeclaringType!);
+
     /// <summary>The parameter types.</summary>
     public Type[] ParameterTypes => parameterTypes ??= [.. Method.GetParameters().Select(p => p.ParameterType)];
 
@@ -155,7 +158,7 @@ internal sealed class Target
         try
         {
             invoker ??= MethodInvoker.Create(Method); // Much faster than MethodInfo.Invoke, for pools' many small calls.
-            return invoker.Invoke(Method.IsStatic ? null : cell ??= Submissions.Instance(Method.DeclaringType!), new Span<object?>(bound));
+            return invoker.Invoke(Receiver, new Span<object?>(bound));
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

@@ -9,7 +9,7 @@ using Process = Helpers.Multiprocessing.Process;
 // Prints each figure for the helpers and for CPython (spawn and fork, when python3 is on the PATH),
 // measured now, on this machine.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-const int QueueItems = 1_000_000, Trips = 20_000, Increments = 1_000_000;
+const int QueueItems = 1_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 var ours = new Dictionary<string, double>
@@ -18,6 +18,11 @@ var ours = new Dictionary<string, double>
     ["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips)),
     ["lock"] = Median(3, () => Figures.LockedIncrements(Increments)),
 };
+foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems, PrimesLimit))
+{
+    ours[key] = value;
+}
+
 var python = new[] { "spawn", "fork" }.ToDictionary(m => m, CPython);
 
 Console.WriteLine();
@@ -25,6 +30,10 @@ Console.WriteLine($"{"",-44}{"helpers",14}{"CPython spawn",16}{"CPython fork",16
 Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true);
 Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
 Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
+Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false);
+Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false);
+Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
+Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
 return 0;
 
 void Row(string what, string key, bool higherIsBetter)
@@ -125,6 +134,73 @@ internal static class Figures
         }
 
         return 2 * times / elapsed.Max();
+    }
+
+    public static Dictionary<string, double> PoolFigures(int trips, int items, int limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var pool = new Pool(2);
+        pool.Map(Square, Enumerable.Range(0, 8), chunksize: 1);
+        var startup = clock.Elapsed.TotalMilliseconds;
+        pool.ApplyAsync(Square, 1).Get();
+        clock.Restart();
+        for (var i = 0; i < trips; i++)
+        {
+            pool.ApplyAsync(Square, i).Get();
+        }
+
+        var apply = clock.Elapsed.TotalMicroseconds / trips;
+        var range = Enumerable.Range(0, items).ToArray();
+        pool.Map(Square, range);
+        clock.Restart();
+        pool.Map(Square, range);
+        var map = clock.Elapsed.TotalNanoseconds / items;
+        pool.Close();
+        pool.Join();
+
+        var ranges = Enumerable.Range(0, 48).Select(i => (i * limit / 48, (i + 1) * limit / 48)).ToList();
+        var times = new Dictionary<int, double>();
+        foreach (var n in new[] { 1, Environment.ProcessorCount })
+        {
+            using var p = new Pool(n);
+            p.Map(Square, Enumerable.Range(0, 4 * n), chunksize: 1);
+            times[n] = Median(3, () =>
+            {
+                var c = Stopwatch.StartNew();
+                p.Starmap(CountPrimes, ranges, chunksize: 1);
+                return c.Elapsed.TotalSeconds;
+            });
+        }
+
+        return new() { ["pool_start"] = startup, ["apply"] = apply, ["map"] = map, ["speedup"] = times[1] / times[Environment.ProcessorCount] };
+
+        static double Median(int runs, Func<double> measure) => Enumerable.Range(0, runs).Select(_ => measure()).Order().ElementAt(runs / 2);
+    }
+
+    private static int Square(int x) => x * x;
+
+    private static int CountPrimes(int from, int to)
+    {
+        var count = 0;
+        for (var n = Math.Max(from, 2); n < to; n++)
+        {
+            var prime = true;
+            for (var d = 2; d * d <= n; d++)
+            {
+                if (n % d == 0)
+                {
+                    prime = false;
+                    break;
+                }
+            }
+
+            if (prime)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static void Flood(MP.Queue<int> q, int n)

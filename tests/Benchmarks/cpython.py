@@ -67,11 +67,61 @@ def locked_increments(times):
     return 2 * times / max(elapsed)
 
 
+def square(x):
+    return x * x
+
+
+def count_primes(r):
+    a, b = r
+    c = 0
+    for n in range(max(a, 2), b):
+        d = 2
+        while d * d <= n:
+            if n % d == 0:
+                break
+            d += 1
+        else:
+            c += 1
+    return c
+
+
+def pool_figures(trips, items, limit):
+    t = time.perf_counter()
+    pool = mp.Pool(2)
+    pool.map(square, range(8), chunksize=1)
+    startup = time.perf_counter() - t
+    pool.apply_async(square, (1,)).get()
+    t = time.perf_counter()
+    for i in range(trips):
+        pool.apply_async(square, (i,)).get()
+    apply_us = (time.perf_counter() - t) * 1e6 / trips
+    pool.map(square, range(items))
+    t = time.perf_counter()
+    pool.map(square, range(items))
+    map_ns = (time.perf_counter() - t) * 1e9 / items
+    pool.close()
+    pool.join()
+    ranges = [(i * limit // 48, (i + 1) * limit // 48) for i in range(48)]
+    times = {}
+    for n in (1, mp.cpu_count()):
+        with mp.Pool(n) as p:
+            p.map(square, range(4 * n), chunksize=1)
+            runs = []
+            for _ in range(3):
+                t = time.perf_counter()
+                p.map(count_primes, ranges, chunksize=1)
+                runs.append(time.perf_counter() - t)
+            times[n] = sorted(runs)[1]
+    return {"pool_start": startup * 1000, "apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
+
+
 if __name__ == "__main__":
     method = sys.argv[1] if len(sys.argv) > 1 else "spawn"
     mp.set_start_method(method)
-    print(json.dumps({
+    figures = {
         "queue": queue_throughput(200_000),
         "pipe": pipe_round_trip(20_000),
         "lock": locked_increments(200_000),
-    }))
+    }
+    figures.update(pool_figures(5_000, 1_000_000, 300_000))
+    print(json.dumps(figures))

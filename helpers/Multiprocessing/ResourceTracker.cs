@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Helpers.Multiprocessing.Platform;
 
@@ -109,6 +110,12 @@ internal static class ResourceTracker
     public static int Run()
     {
         var live = new HashSet<(Kind, string)>();
+
+        // A terminal's Ctrl+C or a kill of the whole process group must not stop the tracker before
+        // it has cleaned up: it ends when its creator's pipe closes (CPython's tracker does the same).
+        using var ignored = new DisposableList(
+            [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+                .Select(s => PosixSignalRegistration.Create(s, context => context.Cancel = true))]);
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
         try
@@ -173,5 +180,10 @@ internal static class ResourceTracker
         catch (IOException)
         {
         }
+    }
+
+    private sealed class DisposableList(List<PosixSignalRegistration> items) : IDisposable
+    {
+        public void Dispose() => items.ForEach(i => i.Dispose());
     }
 }

@@ -1,0 +1,122 @@
+namespace Helpers.Threading;
+
+/// <summary>
+/// Python's <c>threading.Condition</c> over .NET's <see cref="Monitor"/>: <see cref="Wait"/> releases
+/// the lock and sleeps until notified, <see cref="WaitFor"/> waits until a predicate holds,
+/// <see cref="Notify"/> wakes up to n waiters. .NET's Monitor has wait and pulse, but no
+/// <c>wait_for</c> and no lock object of its own; this adds both and nothing else.
+/// </summary>
+/// <remarks>Use it as Python's <c>with cond:</c>: <c>using (cond.EnterScope()) { … }</c>. The lock is reentrant, as Python's default RLock.</remarks>
+public sealed class Condition
+{
+    private readonly object gate;
+
+    /// <summary>Creates a condition on <paramref name="lockObject"/> (any object used with <c>lock</c>/<see cref="Monitor"/>), or on a new one.</summary>
+    public Condition(object? lockObject = null) => gate = lockObject ?? new object();
+
+    /// <summary>Takes the lock (Python's <c>acquire()</c>), waiting as long as needed.</summary>
+    public void Acquire() => Monitor.Enter(gate);
+
+    /// <summary>Takes the lock within <paramref name="timeout"/> seconds; false if not.</summary>
+    public bool Acquire(double timeout) => Monitor.TryEnter(gate, TimeSpan.FromSeconds(timeout));
+
+    /// <summary>Releases the lock (Python's <c>release()</c>).</summary>
+    /// <exception cref="InvalidOperationException">This thread does not hold it.</exception>
+    public void Release()
+    {
+        CheckHeld("release");
+        Monitor.Exit(gate);
+    }
+
+    /// <summary>Python's <c>with cond:</c> as <c>using (cond.EnterScope()) { … }</c>.</summary>
+    public Scope EnterScope()
+    {
+        Monitor.Enter(gate);
+        return new Scope(this);
+    }
+
+    /// <summary>Python's <c>wait(timeout=None)</c>: releases the lock, sleeps until notified or the timeout passes, takes the lock again.</summary>
+    /// <returns>False if the timeout passed.</returns>
+    /// <exception cref="InvalidOperationException">This thread does not hold the lock (Python's RuntimeError).</exception>
+    public bool Wait(double? timeout = null)
+    {
+        CheckHeld("wait on");
+        return Monitor.Wait(gate, timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Python's <c>wait_for(predicate, timeout=None)</c>: waits until <paramref name="predicate"/> is true, at most <paramref name="timeout"/> seconds in all.</summary>
+    /// <returns>The predicate's last value.</returns>
+    public bool WaitFor(Func<bool> predicate, double? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        CheckHeld("wait on");
+        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : DateTime.MaxValue;
+        var result = predicate();
+        while (!result)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            Monitor.Wait(gate, deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : left);
+            result = predicate();
+        }
+
+        return result;
+    }
+
+    /// <summary>Python's <c>notify(n=1)</c>: wakes up to <paramref name="n"/> waiters.</summary>
+    /// <exception cref="InvalidOperationException">This thread does not hold the lock.</exception>
+    public void Notify(int n = 1)
+    {
+        CheckHeld("notify");
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        for (var i = 0; i < n; i++)
+        {
+            Monitor.Pulse(gate);
+        }
+    }
+
+    /// <summary>Python's <c>notify_all()</c>.</summary>
+    public void NotifyAll()
+    {
+        CheckHeld("notify");
+        Monitor.PulseAll(gate);
+    }
+
+    private void CheckHeld(string what)
+    {
+        if (!Monitor.IsEntered(gate))
+        {
+            throw new InvalidOperationException($"Cannot {what} a Condition whose lock this thread does not hold: use it inside using (c.EnterScope()) {{ ... }}.");
+        }
+    }
+
+    /// <summary>Releases the condition's lock when disposed.</summary>
+    public readonly struct Scope : IDisposable, IEquatable<Scope>
+    {
+        private readonly Condition? condition;
+
+        internal Scope(Condition condition) => this.condition = condition;
+
+        /// <summary>Releases the lock.</summary>
+        public void Dispose() => condition?.Release();
+
+        /// <inheritdoc/>
+        public bool Equals(Scope other) => ReferenceEquals(condition, other.condition);
+
+        /// <inheritdoc/>
+        public override bool Equals(object? obj) => obj is Scope other && Equals(other);
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => condition?.GetHashCode() ?? 0;
+
+        /// <summary>Compares the conditions.</summary>
+        public static bool operator ==(Scope left, Scope right) => left.Equals(right);
+
+        /// <summary>Compares the conditions.</summary>
+        public static bool operator !=(Scope left, Scope right) => !left.Equals(right);
+    }
+}

@@ -31,7 +31,7 @@ public class Thread
     {
         ArgumentNullException.ThrowIfNull(target);
         (this.target, this.args) = (target, args ?? [null]);
-        Name = $"Thread-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)} ({target.Method.Name})";
+        Name = $"Thread-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)} ({DisplayName(target.Method.Name)})";
     }
 
     /// <summary>For a subclass that overrides <see cref="Run"/> (Python's <c>class MyThread(Thread)</c>).</summary>
@@ -116,6 +116,12 @@ public class Thread
     public override string ToString() =>
         $"<{GetType().Name}({Name}, {(thread is null ? "initial" : thread.IsAlive ? "started" : "stopped")}{(daemon ? " daemon" : "")})>";
 
+    // A lambda is "<lambda>", as in Python; a local function keeps its own name.
+    private static string DisplayName(string method) =>
+        method.Contains(">b__", StringComparison.Ordinal) ? "<lambda>"
+        : method.IndexOf(">g__", StringComparison.Ordinal) is var at and >= 0 ? method[(at + 4)..method.IndexOf('|', at)]
+        : method;
+
     private void Bootstrap()
     {
         try
@@ -126,8 +132,12 @@ public class Thread
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            // Python prints "Exception in thread NAME:" and the traceback, from the target down.
             Console.Error.WriteLine($"Exception in thread {Name}:");
-            Console.Error.WriteLine(e);
+            Console.Error.WriteLine(string.Join(Environment.NewLine, e.ToString().Split(Environment.NewLine)
+                .Where(l => !l.TrimStart().StartsWith("at System.Reflection.", StringComparison.Ordinal)
+                    && !l.TrimStart().StartsWith("at InvokeStub_", StringComparison.Ordinal)
+                    && !l.TrimStart().StartsWith("at Helpers.Threading.Thread.", StringComparison.Ordinal))));
         }
     }
 }

@@ -1,3 +1,5 @@
+using Helpers.Multiprocessing;
+
 namespace Helpers.Threading;
 
 /// <summary>
@@ -7,18 +9,17 @@ namespace Helpers.Threading;
 /// <c>wait_for</c> and no lock object of its own; this adds both and nothing else.
 /// </summary>
 /// <remarks>Use it as Python's <c>with cond:</c>: <c>using (cond.EnterScope()) { … }</c>. The lock is reentrant, as Python's default RLock.</remarks>
-public sealed class Condition
+public sealed class Condition : IAcquirable
 {
     private readonly object gate;
 
     /// <summary>Creates a condition on <paramref name="lockObject"/> (any object used with <c>lock</c>/<see cref="Monitor"/>), or on a new one.</summary>
     public Condition(object? lockObject = null) => gate = lockObject ?? new object();
 
-    /// <summary>Takes the lock (Python's <c>acquire()</c>), waiting as long as needed.</summary>
-    public void Acquire() => Monitor.Enter(gate);
-
-    /// <summary>Takes the lock within <paramref name="timeout"/> seconds; false if not.</summary>
-    public bool Acquire(double timeout) => Monitor.TryEnter(gate, TimeSpan.FromSeconds(timeout));
+    /// <summary>Python's <c>acquire(blocking=True, timeout=None)</c>: takes the lock, at once if <paramref name="block"/> is false, else within <paramref name="timeout"/> seconds (forever if null).</summary>
+    /// <returns>False if not taken.</returns>
+    public bool Acquire(bool block = true, double? timeout = null) =>
+        Monitor.TryEnter(gate, !block ? TimeSpan.Zero : timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
 
     /// <summary>Releases the lock (Python's <c>release()</c>).</summary>
     /// <exception cref="InvalidOperationException">This thread does not hold it.</exception>
@@ -29,11 +30,7 @@ public sealed class Condition
     }
 
     /// <summary>Python's <c>with cond:</c> as <c>using (cond.EnterScope()) { … }</c>.</summary>
-    public Scope EnterScope()
-    {
-        Monitor.Enter(gate);
-        return new Scope(this);
-    }
+    public AcquiredScope EnterScope() => AcquirableExtensions.EnterScope(this);
 
     /// <summary>Python's <c>wait(timeout=None)</c>: releases the lock, sleeps until notified or the timeout passes, takes the lock again.</summary>
     /// <returns>False if the timeout passed.</returns>
@@ -92,31 +89,5 @@ public sealed class Condition
         {
             throw new InvalidOperationException($"Cannot {what} a Condition whose lock this thread does not hold: use it inside using (c.EnterScope()) {{ ... }}.");
         }
-    }
-
-    /// <summary>Releases the condition's lock when disposed.</summary>
-    public readonly struct Scope : IDisposable, IEquatable<Scope>
-    {
-        private readonly Condition? condition;
-
-        internal Scope(Condition condition) => this.condition = condition;
-
-        /// <summary>Releases the lock.</summary>
-        public void Dispose() => condition?.Release();
-
-        /// <inheritdoc/>
-        public bool Equals(Scope other) => ReferenceEquals(condition, other.condition);
-
-        /// <inheritdoc/>
-        public override bool Equals(object? obj) => obj is Scope other && Equals(other);
-
-        /// <inheritdoc/>
-        public override int GetHashCode() => condition?.GetHashCode() ?? 0;
-
-        /// <summary>Compares the conditions.</summary>
-        public static bool operator ==(Scope left, Scope right) => left.Equals(right);
-
-        /// <summary>Compares the conditions.</summary>
-        public static bool operator !=(Scope left, Scope right) => !left.Equals(right);
     }
 }

@@ -70,4 +70,19 @@ public static class SyncTargets
         conn.SendBytes(new byte[16 << 20]);
         conn.Send("last");
     }
+
+    /// <summary>The barrier's action: counts the rounds in a file beside the test (one line per run of the action).</summary>
+    public static void MarkRound() => File.AppendAllText(Environment.GetEnvironmentVariable("HELPERS_TEST_ROUNDS")!, $"{Environment.ProcessId}\n");
+
+    /// <summary>Waits at the barrier once.</summary>
+    public static void MeetOnce(MP.Barrier b) => b.Wait(60);
+
+    /// <summary>Writes one value of each type.</summary>
+    public static void WriteValues(Value<bool> flag, Value<short> small, Value<double> real, Value<long> big)
+    {
+        flag.Set(true);
+        small.Set(-12345);
+        real.Set(Math.PI);
+        big.Set(long.MaxValue);
+    }
 }

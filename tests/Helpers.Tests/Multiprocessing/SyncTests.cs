@@ -174,4 +174,44 @@ public sealed class SyncTests
             Assert.Throws<InvalidOperationException>(() => writer.Send(1));
         }
     }
+
+    [Fact]
+    public void A_barrier_action_runs_once_per_round_in_one_of_the_processes()
+    {
+        using var dir = new TempDir();
+        var rounds = dir.File("rounds.txt");
+        Environment.SetEnvironmentVariable("HELPERS_TEST_ROUNDS", rounds); // children inherit it
+        using var b = new MP.Barrier(3, SyncTargets.MarkRound);
+        var parties = Enumerable.Range(0, 2).Select(_ => new Process(SyncTargets.MeetOnce, b)).ToList();
+        try
+        {
+            parties.ForEach(p => p.Start());
+            b.Wait(60);
+            parties.ForEach(p => p.Join(60));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HELPERS_TEST_ROUNDS", null);
+        }
+
+        Assert.All(parties, p => Assert.Equal(0, p.ExitCode));
+        Assert.Single(File.ReadAllLines(rounds));
+    }
+
+    [Fact]
+    public void Values_of_every_basic_type_written_by_a_child_are_read_by_the_parent()
+    {
+        using var flag = new Value<bool>();
+        using var small = new Value<short>();
+        using var real = new Value<double>();
+        using var big = new Value<long>();
+        var child = new Process(SyncTargets.WriteValues, flag, small, real, big);
+        child.Start();
+        child.Join(60);
+        Assert.Equal(0, child.ExitCode);
+        Assert.True(flag.Get());
+        Assert.Equal(-12345, small.Get());
+        Assert.Equal(Math.PI, real.Get());
+        Assert.Equal(long.MaxValue, big.Get());
+    }
 }

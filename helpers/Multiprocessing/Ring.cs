@@ -37,7 +37,7 @@ internal sealed unsafe class Ring : IDisposable
     private readonly bool owner;
     private readonly bool isPipe;
     private long headSeen; // The consumers' position as this producer last read it: re-read only when the ring looks full.
-    private int spills;
+    private static int spills; // Process-wide: two views of one ring in a process must not pick the same spill name.
 
 
     private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner) =>
@@ -168,8 +168,23 @@ internal sealed unsafe class Ring : IDisposable
             return false;
         }
 
+        // A large message goes to a file of its own, written before the put lock is taken, so other
+        // producers are not held up by the copy.
+        byte[]? spill = null;
+        if (message.Length + sizeof(int) > H->Capacity / 2)
+        {
+            var name = $"{SpillPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref spills)}";
+            File.WriteAllBytes(Path.Combine(SharedMemory.Folder, name), message.ToArray());
+            spill = Encoding.UTF8.GetBytes(name);
+        }
+
         if (!AcquireLock(putLock, block, deadline))
         {
+            if (spill is not null)
+            {
+                File.Delete(Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(spill)));
+            }
+
             if (bounded)
             {
                 slots.Release(track: false);
@@ -181,14 +196,6 @@ internal sealed unsafe class Ring : IDisposable
         try
         {
             var capacity = H->Capacity;
-            byte[]? spill = null;
-            if (message.Length + sizeof(int) > capacity / 2)
-            {
-                var name = $"{SpillPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref spills)}";
-                File.WriteAllBytes(Path.Combine(SharedMemory.Folder, name), message.ToArray());
-                spill = Encoding.UTF8.GetBytes(name);
-            }
-
             var needed = sizeof(int) + (spill?.Length ?? message.Length);
             if (!WaitForSpace(needed, capacity, block, deadline))
             {

@@ -11,7 +11,9 @@ namespace Helpers.Multiprocessing;
 /// Each direction is a <see cref="Ring"/> in shared memory that counts the processes holding a
 /// sending end. When every one has closed its end or exited (also by a crash or a kill), the
 /// receiving end's <see cref="Recv"/> raises <see cref="EndOfStreamException"/> (Python's EOFError)
-/// once the messages already sent are read, within about 0.1 s.
+/// once the messages already sent are read, within about 0.1 s. Receiving ends are counted the same
+/// way: a <see cref="Send"/> that finds the pipe full (4 MiB) while nobody can read any more raises
+/// an <see cref="IOException"/> (Python's BrokenPipeError) instead of waiting forever.
 /// </remarks>
 [JsonConverter(typeof(HandleConverterFactory))]
 public sealed class Connection : IDisposable, IShareable<Connection, Connection.Handle>
@@ -25,6 +27,7 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
     {
         (this.incoming, this.outgoing) = (incoming, outgoing);
         outgoing?.AddWriter(Environment.ProcessId);
+        incoming?.AddReader(Environment.ProcessId);
     }
 
     private Connection(Ring? incoming, Ring? outgoing, int senderPid)
@@ -35,6 +38,11 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
         if (outgoing is not null && !outgoing.ReplaceWriter(-senderPid, Environment.ProcessId))
         {
             outgoing.AddWriter(Environment.ProcessId);
+        }
+
+        if (incoming is not null && !incoming.ReplaceReader(-senderPid, Environment.ProcessId))
+        {
+            incoming.AddReader(Environment.ProcessId);
         }
     }
 
@@ -50,6 +58,7 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
     /// <summary>Python's <c>send(obj)</c>: sends an object, which the other end gets from <see cref="Recv"/>.</summary>
     /// <exception cref="ArgumentException">The object cannot be sent to another process.</exception>
     /// <exception cref="InvalidOperationException">This end is closed, or read-only.</exception>
+    /// <exception cref="IOException">The pipe is full and nobody will read it: every receiving end is closed or its process has exited (Python's BrokenPipeError).</exception>
     public void Send(object? obj)
     {
         byte[] bytes;
@@ -92,6 +101,7 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
         {
             closed = true;
             outgoing?.RemoveWriter(Environment.ProcessId);
+            incoming?.RemoveReader(Environment.ProcessId);
         }
     }
 
@@ -141,6 +151,7 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
     Handle IShareable<Connection, Handle>.ToHandle()
     {
         outgoing?.AddWriter(-Environment.ProcessId);
+        incoming?.AddReader(-Environment.ProcessId);
         return new(incoming?.ToHandle(), outgoing?.ToHandle(), Environment.ProcessId);
     }
 

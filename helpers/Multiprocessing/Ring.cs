@@ -26,7 +26,7 @@ internal sealed unsafe class Ring : IDisposable
     public const int DefaultCapacity = 4 << 20;
 
     private const int SpillMark = -1;
-    private const int MaxWriters = 16;
+    private const int MaxEnds = 16;
     private static readonly TimeSpan Slice = SemLock.Slice;
     private readonly SharedMemory memory;
     private readonly SemLock items;
@@ -96,60 +96,80 @@ internal sealed unsafe class Ring : IDisposable
 
     /// <summary>
     /// For a pipe: true when no process can write any more, because every writing end was closed or
-    /// its process has died. Writers are counted by process id in the header; a copy of an end on its
+    /// its process has died. Ends are counted by process id in the header; a copy of an end on its
     /// way to a child is held by the sender's negated id until the child takes it over.
     /// </summary>
-    public bool WritersGone
-    {
-        get
-        {
-            for (var i = 0; i < MaxWriters; i++)
-            {
-                var pid = Math.Abs(Volatile.Read(ref H->Writers[i]));
-                if (pid != 0 && (pid == Environment.ProcessId || SemLock.ProcessExists(pid)))
-                {
-                    return false;
-                }
-            }
+    public bool WritersGone => AllGone(H->Writers);
 
-            return true;
-        }
+    /// <summary>For a pipe: true when no process can read any more (every receiving end closed, or its process dead).</summary>
+    public bool ReadersGone => AllGone(H->Readers);
+
+    /// <summary>Records a sending end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
+    /// <exception cref="InvalidOperationException">Too many copies of the end are open.</exception>
+    public void AddWriter(int pid) => Add(H->Writers, pid);
+
+    /// <summary>Records a receiving end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
+    /// <exception cref="InvalidOperationException">Too many copies of the end are open.</exception>
+    public void AddReader(int pid) => Add(H->Readers, pid);
+
+    /// <summary>Turns a sending end's entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
+    public bool ReplaceWriter(int from, int to) => Replace(H->Writers, from, to);
+
+    /// <summary>Turns a receiving end's entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
+    public bool ReplaceReader(int from, int to) => Replace(H->Readers, from, to);
+
+    /// <summary>Removes one sending end of process <paramref name="pid"/>, and wakes readers so they can see the end.</summary>
+    public void RemoveWriter(int pid)
+    {
+        _ = Replace(H->Writers, pid, 0);
+        items.Release(track: false); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
     }
 
-    /// <summary>Records a writing end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
-    /// <exception cref="InvalidOperationException">Too many processes hold writing ends.</exception>
-    public void AddWriter(int pid)
+    /// <summary>Removes one receiving end of process <paramref name="pid"/>, and wakes a sender waiting for room so it can see that nobody reads.</summary>
+    public void RemoveReader(int pid)
     {
-        for (var i = 0; i < MaxWriters; i++)
+        _ = Replace(H->Readers, pid, 0);
+        space.Release(track: false);
+    }
+
+    private static bool AllGone(int* table)
+    {
+        for (var i = 0; i < MaxEnds; i++)
         {
-            if (Interlocked.CompareExchange(ref H->Writers[i], pid, 0) == 0)
+            var pid = Math.Abs(Volatile.Read(ref table[i]));
+            if (pid != 0 && (pid == Environment.ProcessId || SemLock.ProcessExists(pid)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Add(int* table, int pid)
+    {
+        for (var i = 0; i < MaxEnds; i++)
+        {
+            if (Interlocked.CompareExchange(ref table[i], pid, 0) == 0)
             {
                 return;
             }
         }
 
-        throw new InvalidOperationException($"At most {MaxWriters} copies of a pipe end can be open at once; close the ones no longer used.");
+        throw new InvalidOperationException($"At most {MaxEnds} copies of a pipe end can be open at once; close the ones no longer used.");
     }
 
-    /// <summary>Turns a writer entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
-    public bool ReplaceWriter(int from, int to)
+    private static bool Replace(int* table, int from, int to)
     {
-        for (var i = 0; i < MaxWriters; i++)
+        for (var i = 0; i < MaxEnds; i++)
         {
-            if (Interlocked.CompareExchange(ref H->Writers[i], to, from) == from)
+            if (Interlocked.CompareExchange(ref table[i], to, from) == from)
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    /// <summary>Removes one writing end of process <paramref name="pid"/>, and wakes readers so they can see the end.</summary>
-    public void RemoveWriter(int pid)
-    {
-        _ = ReplaceWriter(pid, 0);
-        items.Release(track: false); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
     }
 
     private string SpillPrefix => memory.Name + "-spill-";
@@ -397,7 +417,14 @@ internal sealed unsafe class Ring : IDisposable
                     return false;
                 }
 
-                _ = space.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds), track: false);
+                if (!space.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds), track: false) || isPipe)
+                {
+                    // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
+                    if (isPipe && ReadersGone)
+                    {
+                        throw new IOException("Broken pipe: the receiving end of this pipe is closed, or its process has exited, and the pipe is full.");
+                    }
+                }
             }
             finally
             {
@@ -429,7 +456,7 @@ internal sealed unsafe class Ring : IDisposable
 
     // Fields each side writes on every message sit on cache lines of their own, so a producer and
     // a consumer on two cores do not keep stealing one line from each other.
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    [StructLayout(LayoutKind.Explicit, Size = 320)]
     private unsafe struct Header
     {
         // Set once, or rarely written.
@@ -442,7 +469,7 @@ internal sealed unsafe class Ring : IDisposable
         [FieldOffset(12)]
         public int Unfinished;
         [FieldOffset(16)]
-        public fixed int Writers[MaxWriters];
+        public fixed int Writers[MaxEnds];
 
         // The producers' line.
         [FieldOffset(128)]
@@ -459,5 +486,9 @@ internal sealed unsafe class Ring : IDisposable
         // Written only while a producer waits for bytes.
         [FieldOffset(80)]
         public int SpaceWaiters;
+
+        // A pipe's receiving ends, rarely written.
+        [FieldOffset(256)]
+        public fixed int Readers[MaxEnds];
     }
 }

@@ -85,4 +85,7 @@ public static class SyncTargets
         real.Set(Math.PI);
         big.Set(long.MaxValue);
     }
+
+    /// <summary>Takes a pipe end and exits without using it.</summary>
+    public static void IgnoreEnd(Connection conn) => _ = conn.Readable;
 }

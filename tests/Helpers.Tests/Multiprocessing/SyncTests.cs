@@ -214,4 +214,28 @@ public sealed class SyncTests
         Assert.Equal(Math.PI, real.Get());
         Assert.Equal(long.MaxValue, big.Get());
     }
+
+    [Fact]
+    public void Send_to_a_full_pipe_nobody_reads_raises_instead_of_waiting_forever()
+    {
+        var (reader, writer) = Pipe.Create(duplex: false);
+        using (reader)
+        using (writer)
+        {
+            var child = new Process(SyncTargets.IgnoreEnd, reader);
+            child.Start();
+            reader.Close(); // The parent's copy; the child's exits with it.
+            child.Join(60);
+            Assert.Equal(0, child.ExitCode);
+
+            var error = Assert.Throws<IOException>(() =>
+            {
+                for (var i = 0; i < 16; i++)
+                {
+                    writer.SendBytes(new byte[1 << 20]);
+                }
+            });
+            Assert.Contains("Broken pipe", error.Message, StringComparison.Ordinal);
+        }
+    }
 }

@@ -94,6 +94,25 @@ public sealed partial class CellTargetTests
         Assert.Contains("A lambda cannot run in another process", lines[2], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_pool_started_before_a_cell_runs_that_cells_function_in_its_workers()
+    {
+        using var dir = new TempDir();
+        var notebook = NotebookRun.Write(dir, "pool.ipynb",
+            Setup,
+            "int Twice(int x) => 2 * x;",
+            "var pool = new Pool(2); Console.WriteLine(pool.Apply(Twice, 21));",
+            "int Cube(int x) => x * x * x; int Inc(int x) => x + 1;",
+            "Console.WriteLine(string.Join(\",\", pool.Map(Cube, new[] { 1, 2, 3 }))); Console.WriteLine(pool.Apply(Inc, 41)); pool.Dispose();");
+
+        var (outcome, cells) = await NotebookRun.RunAsync(notebook, dir);
+
+        Assert.True(outcome.Ok, outcome.Errors);
+        var text = string.Concat(NotebookRun.Outputs(cells).Select(o => o.Text));
+        Assert.Contains("42\n", text, StringComparison.Ordinal);
+        Assert.Contains("1,8,27\n42", text, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"kernel (\d+)")]
     private static partial Regex KernelPid();
 

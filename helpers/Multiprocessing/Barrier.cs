@@ -175,19 +175,17 @@ public sealed unsafe class Barrier : IDisposable, IShareable<Barrier, Barrier.Ha
     Handle IShareable<Barrier, Handle>.ToHandle() => new(
         Shared.HandleOf<Condition, Condition.Handle>(condition),
         Shared.HandleOf<SharedMemory, SharedMemory.Handle>(memory),
-        action is null ? null : TypeRef.From(action.Method.DeclaringType!),
-        action?.Method.Name,
-        action?.ParameterTypeNames,
+        action?.Ref,
         defaultTimeout);
 
     static Barrier IShareable<Barrier, Handle>.FromHandle(Handle handle) => new(
         Shared.Open<Condition, Condition.Handle>(handle.Condition),
         SharedMemory.Attach(handle.Memory.Name, handle.Memory.Size),
-        handle.ActionType is { } type ? Target.Find(type, handle.ActionMethod!, handle.ActionParameters!) : null,
+        handle.Action?.Find(),
         handle.Timeout);
 
     /// <summary>What crosses to another process: the shared state and where to find the action.</summary>
-    internal sealed record Handle(Condition.Handle Condition, SharedMemory.Handle Memory, TypeRef? ActionType, string? ActionMethod, string[]? ActionParameters, double? Timeout);
+    internal sealed record Handle(Condition.Handle Condition, SharedMemory.Handle Memory, MethodRef? Action, double? Timeout);
 
     private struct State
     {

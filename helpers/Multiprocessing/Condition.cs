@@ -54,15 +54,15 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     public bool Wait(double? timeout = null)
     {
         CheckHeld("wait on");
-        sleeping.Release(track: false);
+        sleeping.Release();
         var depth = lockObject is RLock r ? r.ReleaseAll() : Release1();
         try
         {
-            return waiting.Acquire(block: true, timeout, track: false);
+            return waiting.Acquire(block: true, timeout);
         }
         finally
         {
-            woken.Release(track: false);
+            woken.Release();
             if (lockObject is RLock rl)
             {
                 rl.AcquireRestore(depth);
@@ -104,15 +104,15 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         ArgumentOutOfRangeException.ThrowIfNegative(n);
 
         // Sleepers that timed out since the last notify have counted themselves as woken: forget them.
-        while (woken.Acquire(block: false, null, track: false))
+        while (woken.Acquire(block: false, null))
         {
-            sleeping.Acquire(block: false, null, track: false);
+            sleeping.Acquire(block: false, null);
         }
 
         var sleepers = 0;
-        while (sleepers < n && sleeping.Acquire(block: false, null, track: false))
+        while (sleepers < n && sleeping.Acquire(block: false, null))
         {
-            waiting.Release(track: false);
+            waiting.Release();
             sleepers++;
         }
 
@@ -120,11 +120,11 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         {
             for (var i = 0; i < sleepers; i++)
             {
-                _ = woken.Acquire(block: true, WakeTimeout.TotalSeconds, track: false);
+                _ = woken.Acquire(block: true, WakeTimeout.TotalSeconds);
             }
 
             // Take back wake-ups that went to nobody (a sleeper timed out meanwhile).
-            while (waiting.Acquire(block: false, null, track: false))
+            while (waiting.Acquire(block: false, null))
             {
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Helpers.Multiprocessing;
 
@@ -18,6 +19,7 @@ namespace Helpers.Multiprocessing;
 [JsonConverter(typeof(HandleConverterFactory))]
 public sealed class Connection : IDisposable, IShareable<Connection, Connection.Handle>
 {
+    private static readonly JsonTypeInfo ObjectInfo = Reduction.Options.GetTypeInfo(typeof(object));
     private readonly Ring? incoming;
     private readonly Ring? outgoing;
     private bool closed;
@@ -61,16 +63,7 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
     /// <exception cref="IOException">The pipe is full and nobody will read it: every receiving end is closed or its process has exited (Python's BrokenPipeError).</exception>
     public void Send(object? obj)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(obj, Reduction.Options);
-        }
-        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
-        {
-            throw new ArgumentException($"This {obj?.GetType().Name ?? "object"} cannot be sent through a pipe to another process: {e.Message}", nameof(obj), e);
-        }
-
+        var bytes = Reduction.ToBytes(obj, ObjectInfo, "sent through a pipe to another process", nameof(obj));
         Out.Put(Frame(0, bytes), block: true, timeout: null);
     }
 

@@ -29,7 +29,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
 
     /// <inheritdoc/>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is free again.</exception>
-    public bool Acquire(bool block = true, double? timeout = null) => core.Acquire(block, timeout, track: true);
+    public bool Acquire(bool block = true, double? timeout = null) => core.Acquire(block, timeout);
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The lock is not held (Python: "semaphore or lock released too many times").</exception>
@@ -40,7 +40,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
             throw new InvalidOperationException("Release() of a Lock that is not locked: it was released too many times.");
         }
 
-        core.Release(track: true);
+        core.Release();
     }
 
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>

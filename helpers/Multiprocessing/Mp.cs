@@ -11,7 +11,7 @@ public static class Mp
         new(() => Process.ForCurrent("MainProcess", Environment.ProcessId));
 
     /// <summary>Python's <c>active_children()</c>: the children of this process still running (finished ones are reaped).</summary>
-    public static IReadOnlyList<Process> ActiveChildren() => new Notebook.ProcessList([.. Children.Reap()]);
+    public static IReadOnlyList<Process> ActiveChildren() => [.. Children.Reap()];
 
     /// <summary>Python's <c>cpu_count()</c>: the number of logical processors this process may use.</summary>
     public static int CpuCount() => Environment.ProcessorCount;

@@ -18,6 +18,7 @@ namespace Helpers.Multiprocessing;
 /// </remarks>
 public sealed class Pool : IDisposable
 {
+    private static readonly IReadOnlyDictionary<string, object?> NoKwargs = new Dictionary<string, object?>();
     private readonly object gate = new(); // Monitor: Join and the result thread wait and pulse on it.
     private readonly Queue<byte[]> tasks = new();
     private readonly Queue<byte[]> results = new();
@@ -53,8 +54,7 @@ public sealed class Pool : IDisposable
         if (initializer is not null)
         {
             var target = Target.FromDelegate(initializer);
-            this.initializer = new PoolInitializer(
-                TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames, target.Bind(initargs ?? [], new Dictionary<string, object?>()));
+            this.initializer = new PoolInitializer(target.Ref, target.Bind(initargs ?? [], NoKwargs));
         }
 
         maxTasksPerChild = maxtasksperchild;
@@ -236,7 +236,7 @@ public sealed class Pool : IDisposable
     private AsyncResult<TResult> Submit<TResult>(Delegate func, object?[] args, Action<TResult>? callback, Action<Exception>? errorCallback)
     {
         var (target, id) = FunctionOf(func);
-        var bound = target.Bind(args, new Dictionary<string, object?>());
+        var bound = target.Bind(args, NoKwargs);
         var job = new ApplyJob<TResult>(target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback));
         Send(target, id, [(1, PoolMessages.Columns(target.ParameterTypes, [bound]))], job);
         return job.Result;
@@ -255,8 +255,7 @@ public sealed class Pool : IDisposable
     private MapJob<TResult> SubmitStarmap<TResult>(Delegate func, IEnumerable<object?[]> calls, int? chunksize)
     {
         var (target, id) = FunctionOf(func);
-        var empty = new Dictionary<string, object?>();
-        var all = calls.Select(c => target.Bind(c, empty)).ToList();
+        var all = calls.Select(c => target.Bind(c, NoKwargs)).ToList();
         var chunks = all.Chunk(ChunkSize(all.Count, chunksize)).Select(c => (c.Length, PoolMessages.Columns(target.ParameterTypes, c))).ToList();
         return SendMap<TResult>(target, id, chunks, null, null);
     }
@@ -296,7 +295,7 @@ public sealed class Pool : IDisposable
             }
 
             var target = Target.FromDelegate(func);
-            var entry = (target, functions.Add(target, functionIds.Count + 1));
+            var entry = (target, functions.Add(target));
             functionIds[(func.Method, func.Target)] = entry;
             return entry;
         }
@@ -326,7 +325,7 @@ public sealed class Pool : IDisposable
                 messages[i] = PoolMessages.EncodeTask(first + i, function, target.ParameterTypes, chunks[i].Count, chunks[i].Columns);
             }
         }
-        catch (Exception e) when (e is NotSupportedException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (Reduction.IsRefusal(e))
         {
             lock (gate)
             {

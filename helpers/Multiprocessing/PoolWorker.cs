@@ -130,7 +130,7 @@ internal static class PoolMessages
 }
 
 /// <summary>How an initializer is called in each new worker.</summary>
-internal sealed record PoolInitializer(TypeRef Type, string Method, string[] Parameters, object?[] Args);
+internal sealed record PoolInitializer(MethodRef Function, object?[] Args);
 
 /// <summary>
 /// The functions a pool's tasks call, written once each into shared memory by the parent and read
@@ -144,17 +144,19 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
     private readonly Dictionary<int, Target> known = [];
     private readonly Dictionary<int, ChunkRunner> runners = [];
     private readonly HashSet<string> written = [];
+    private int added;
     private int readUpTo = sizeof(int);
 
     private ref int Used => ref *(int*)memory.Address;
 
     /// <summary>In the parent: appends a function and returns its number. The caller keeps the numbers of those already added.</summary>
-    public int Add(Target target, int id)
+    public int Add(Target target)
     {
+        var id = ++added;
         // Workers started before this function's notebook cell existed get the cell from here.
         var cells = Assemblies.ExportedFor(target.Method.DeclaringType!.Assembly).Where(a => a.Image is not null && written.Add(a.Name)).ToList();
         var description = JsonSerializer.SerializeToUtf8Bytes(
-            new FunctionDescription(TypeRef.From(target.Method.DeclaringType!), target.Method.Name, target.ParameterTypeNames, cells), Reduction.Options);
+            new FunctionDescription(target.Ref, cells), Reduction.Options);
         var at = Math.Max(Used, sizeof(int));
         if (at + (2 * sizeof(int)) + description.Length > Size)
         {
@@ -166,7 +168,6 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
         BinaryPrimitives.WriteInt32LittleEndian(span[(at + sizeof(int))..], description.Length);
         description.CopyTo(span[(at + (2 * sizeof(int)))..]);
         Volatile.Write(ref Used, at + (2 * sizeof(int)) + description.Length); // Published before any task that uses it is put.
-        known[id] = target;
         return id;
     }
 
@@ -186,7 +187,7 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
             var length = BinaryPrimitives.ReadInt32LittleEndian(span[(readUpTo + sizeof(int))..]);
             var description = JsonSerializer.Deserialize<FunctionDescription>(span.Slice(readUpTo + (2 * sizeof(int)), length), Reduction.Options)!;
             Assemblies.Install(description.Cells);
-            known[entry] = Target.Find(description.Type, description.Method, description.Parameters);
+            known[entry] = description.Function.Find();
             readUpTo += (2 * sizeof(int)) + length;
         }
 
@@ -197,7 +198,7 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
     public ChunkRunner RunnerOf(int id) =>
         runners.TryGetValue(id, out var runner) ? runner : runners[id] = ChunkRunner.For(Get(id));
 
-    private sealed record FunctionDescription(TypeRef Type, string Method, string[] Parameters, List<AssemblySource> Cells);
+    private sealed record FunctionDescription(MethodRef Function, List<AssemblySource> Cells);
 }
 
 /// <summary>
@@ -288,7 +289,7 @@ internal static class PoolWorker
     {
         if (initializer is not null)
         {
-            _ = Target.Find(initializer.Type, initializer.Method, initializer.Parameters).Invoke(initializer.Args);
+            _ = initializer.Function.Find().Invoke(initializer.Args);
         }
 
         var table = new FunctionTable(functions);
@@ -308,12 +309,10 @@ internal static class PoolWorker
 
     private static byte[] Run(FunctionTable table, long id, byte[] bytes)
     {
-        Target target;
         Array values;
         try
         {
             var (_, function, count, columns) = PoolMessages.DecodeTask(bytes, table.Get);
-            target = table.Get(function);
             values = table.RunnerOf(function).Run(columns, count);
         }
         catch (Exception e)
@@ -325,7 +324,7 @@ internal static class PoolWorker
         {
             return PoolMessages.EncodeResult(id, values.GetType().GetElementType()!, values);
         }
-        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (Reduction.IsRefusal(e))
         {
             // A result that cannot be sent back fails this task only.
             return PoolMessages.EncodeError(id, new PoolError(

@@ -48,15 +48,9 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     public virtual void Put(T item, bool block = true, double? timeout = null)
     {
         CheckOpen();
-        byte[] bytes;
-        try
-        {
-            bytes = typeof(T) == typeof(byte[]) ? RawBytes.Encode((byte[]?)(object?)item) : JsonSerializer.SerializeToUtf8Bytes(item, TypeInfo);
-        }
-        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
-        {
-            throw new ArgumentException($"This {item?.GetType().Name ?? "item"} cannot be put on a queue, which sends it to other processes: {e.Message}", nameof(item), e);
-        }
+        var bytes = typeof(T) == typeof(byte[])
+            ? RawBytes.Encode((byte[]?)(object?)item)
+            : Reduction.ToBytes(item, TypeInfo, "put on a queue, which sends it to other processes", nameof(item));
 
         if (!Ring.Put(bytes, block, timeout))
         {
@@ -74,13 +68,8 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// </summary>
     /// <exception cref="EmptyException">No item at once (<paramref name="block"/> false) or within the timeout.</exception>
     /// <exception cref="InvalidOperationException">The queue was closed in this process.</exception>
-    public T Get(bool block = true, double? timeout = null)
-    {
-        CheckOpen();
-        var bytes = Ring.Get(block, timeout)
-            ?? throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
-        return typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
-    }
+    public T Get(bool block = true, double? timeout = null) =>
+        TryGet(out var item, block, timeout) ? item : throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
 
     /// <summary>Like <see cref="Get"/>, but false instead of <see cref="EmptyException"/>: for loops that poll often.</summary>
     internal bool TryGet(out T item, bool block, double? timeout)

@@ -37,7 +37,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
             return true;
         }
 
-        if (!core.Acquire(block, timeout, track: true))
+        if (!core.Acquire(block, timeout))
         {
             return false;
         }
@@ -57,7 +57,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
 
         if (--core.Depth == 0)
         {
-            core.Release(track: true);
+            core.Release();
         }
     }
 
@@ -66,14 +66,14 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
     {
         var depth = core.Depth;
         core.Depth = 0;
-        core.Release(track: true);
+        core.Release();
         return depth;
     }
 
     /// <summary>Acquires it again with the depth <see cref="ReleaseAll"/> returned.</summary>
     internal void AcquireRestore(int depth)
     {
-        core.Acquire(block: true, timeout: null, track: true);
+        core.Acquire(block: true, timeout: null);
         core.Depth = depth;
     }
 

@@ -38,9 +38,34 @@ internal static class Reduction
         {
             return JsonSerializer.Serialize(value, type, Options);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or MemberAccessException)
+        catch (Exception e) when (IsRefusal(e))
         {
             throw new NotSupportedException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// True for what System.Text.Json raises when a value cannot be written or rebuilt under this
+    /// contract (and for this class's own refusals): what the helpers report as "cannot be sent".
+    /// </summary>
+    public static bool IsRefusal(Exception e) =>
+        e is NotSupportedException or JsonException or InvalidOperationException or ArgumentException or MemberAccessException;
+
+    /// <summary>Serializes <paramref name="value"/> to send it as one message.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="typeInfo">How to write it: its declared type under <see cref="Options"/>.</param>
+    /// <param name="where">Where it was going, for the message ("put on a queue").</param>
+    /// <param name="parameter">The caller's parameter that held it.</param>
+    /// <exception cref="ArgumentException">It cannot be sent; the message says why.</exception>
+    public static byte[] ToBytes(object? value, JsonTypeInfo typeInfo, string where, string parameter)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw new ArgumentException($"This {value?.GetType().Name ?? "value"} cannot be {where}: {e.Message}", parameter, e);
         }
     }
 

@@ -122,14 +122,14 @@ internal sealed unsafe class Ring : IDisposable
     public void RemoveWriter(int pid)
     {
         _ = Replace(H->Writers, pid, 0);
-        items.Release(track: false); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
+        items.Release(); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
     }
 
     /// <summary>Removes one receiving end of process <paramref name="pid"/>, and wakes a sender waiting for room so it can see that nobody reads.</summary>
     public void RemoveReader(int pid)
     {
         _ = Replace(H->Readers, pid, 0);
-        space.Release(track: false);
+        space.Release();
     }
 
     private static bool AllGone(int* table)
@@ -183,7 +183,7 @@ internal sealed unsafe class Ring : IDisposable
     {
         var deadline = Deadline(block, timeout);
         var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
-        if (bounded && !slots.Acquire(block, Left(deadline), track: false))
+        if (bounded && !slots.Acquire(block, Left(deadline)))
         {
             return false;
         }
@@ -207,7 +207,7 @@ internal sealed unsafe class Ring : IDisposable
 
             if (bounded)
             {
-                slots.Release(track: false);
+                slots.Release();
             }
 
             return false;
@@ -226,7 +226,7 @@ internal sealed unsafe class Ring : IDisposable
 
                 if (bounded)
                 {
-                    slots.Release(track: false);
+                    slots.Release();
                 }
 
                 return false;
@@ -242,10 +242,10 @@ internal sealed unsafe class Ring : IDisposable
         }
         finally
         {
-            putLock.Release(track: true);
+            putLock.Release();
         }
 
-        items.Release(track: false);
+        items.Release();
         return true;
     }
 
@@ -257,9 +257,9 @@ internal sealed unsafe class Ring : IDisposable
         while (true)
         {
             // Slices, so a pipe reader notices within one that the last writer has died.
-            while (!items.Acquire(block, block ? Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds) : null, track: false))
+            while (!items.Acquire(block, block ? Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds) : null))
             {
-                if (!block || (H->IsPipe != 0 && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+                if (!block || (isPipe && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
                 {
                     return null;
                 }
@@ -270,12 +270,12 @@ internal sealed unsafe class Ring : IDisposable
                 // Wake a writer waiting for bytes: it re-checks, so a spare wake-up costs one loop.
                 if (Volatile.Read(ref H->SpaceWaiters) > 0)
                 {
-                    space.Release(track: false);
+                    space.Release();
                 }
 
                 if (H->MaxItems > 0)
                 {
-                    slots.Release(track: false);
+                    slots.Release();
                 }
 
                 return message;
@@ -285,7 +285,7 @@ internal sealed unsafe class Ring : IDisposable
             // end: put it back for the other readers. Otherwise it is dropped, and the wait goes on.
             if (WritersGone)
             {
-                items.Release(track: false);
+                items.Release();
                 return null;
             }
         }
@@ -298,19 +298,19 @@ internal sealed unsafe class Ring : IDisposable
         var deadline = Deadline(block: true, timeout);
         while (true)
         {
-            if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds), track: false))
+            if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds)))
             {
                 // A unit with nothing to read while writers remain is RemoveWriter's: drop it.
                 if (Count > 0 || WritersGone)
                 {
-                    items.Release(track: false);
+                    items.Release();
                     return true;
                 }
 
                 continue;
             }
 
-            if ((H->IsPipe != 0 && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+            if ((isPipe && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
             {
                 return false;
             }
@@ -349,7 +349,7 @@ internal sealed unsafe class Ring : IDisposable
         }
         finally
         {
-            getLock.Release(track: true);
+            getLock.Release();
         }
     }
 
@@ -388,7 +388,7 @@ internal sealed unsafe class Ring : IDisposable
         {
             try
             {
-                return l.Acquire(block, Left(deadline), track: true);
+                return l.Acquire(block, Left(deadline));
             }
             catch (AbandonedLockException)
             {
@@ -417,13 +417,12 @@ internal sealed unsafe class Ring : IDisposable
                     return false;
                 }
 
-                if (!space.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds), track: false) || isPipe)
+                _ = space.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds));
+
+                // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
+                if (isPipe && ReadersGone)
                 {
-                    // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
-                    if (isPipe && ReadersGone)
-                    {
-                        throw new IOException("Broken pipe: the receiving end of this pipe is closed, or its process has exited, and the pipe is full.");
-                    }
+                    throw new IOException("Broken pipe: the receiving end of this pipe is closed, or its process has exited, and the pipe is full.");
                 }
             }
             finally

@@ -89,6 +89,9 @@ internal sealed unsafe class SemLock : IDisposable
     /// <summary>The recursion depth of an <see cref="RLock"/>; changed only by its holder.</summary>
     public ref int Depth => ref S->Depth;
 
+    // Set once at creation: a lock (CreateLock) or a counting semaphore (Create).
+    private bool IsLock => S->IsLock != 0;
+
     /// <summary>The free units (approximate while others acquire and release).</summary>
     public int Value => Volatile.Read(ref S->Value);
 
@@ -97,19 +100,18 @@ internal sealed unsafe class SemLock : IDisposable
 
     /// <summary>
     /// Takes one unit: at once if <paramref name="block"/> is false, else waiting up to
-    /// <paramref name="timeout"/> seconds (forever if null). With <paramref name="track"/> (a lock
-    /// made by <see cref="CreateLock"/>), records this thread as the holder and watches for a holder
-    /// that died.
+    /// <paramref name="timeout"/> seconds (forever if null). A lock (made by <see cref="CreateLock"/>)
+    /// also records this thread as the holder, and watches for a holder that died.
     /// </summary>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
-    public bool Acquire(bool block, double? timeout, bool track)
+    public bool Acquire(bool block, double? timeout)
     {
         if (timeout is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
         }
 
-        if (track)
+        if (IsLock)
         {
             return AcquireLock(block, timeout);
         }
@@ -145,9 +147,9 @@ internal sealed unsafe class SemLock : IDisposable
     }
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
-    public void Release(bool track)
+    public void Release()
     {
-        if (track)
+        if (IsLock)
         {
             Volatile.Write(ref S->HolderPid, 0);
             Volatile.Write(ref S->HolderThread, 0);

@@ -25,10 +25,10 @@ public class Semaphore : IAcquirable, IDisposable, IShareable<Semaphore, SemLock
     public int GetValue() => Core.Value;
 
     /// <inheritdoc/>
-    public bool Acquire(bool block = true, double? timeout = null) => Core.Acquire(block, timeout, track: false);
+    public bool Acquire(bool block = true, double? timeout = null) => Core.Acquire(block, timeout);
 
     /// <inheritdoc/>
-    public virtual void Release() => Core.Release(track: false);
+    public virtual void Release() => Core.Release();
 
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
     public void Dispose()

@@ -122,7 +122,7 @@ internal static class Spawn
         {
             // Python prints "Process NAME:" and the traceback, then exits with 1.
             Console.Error.WriteLine($"Process {request.Name}:");
-            Console.Error.WriteLine(Traceback(e));
+            Console.Error.WriteLine(Traceback.Format(e, "at Helpers.Multiprocessing.Target.Invoke(", "at Helpers.Multiprocessing.Process.Run()", "at Helpers.Multiprocessing.Spawn."));
             return 1;
         }
         finally
@@ -130,27 +130,6 @@ internal static class Spawn
             Console.Out.Flush();
             Console.Error.Flush();
         }
-    }
-
-    // The exception with its stack trace, less the frames of the machinery that called the target
-    // (reflection, Target, Process.Run, Spawn), which say nothing about the user's code.
-    private static string Traceback(Exception e)
-    {
-        string[] machinery = ["at System.Reflection.", "at Helpers.Multiprocessing.Target.Invoke(", "at Helpers.Multiprocessing.Process.Run()", "at Helpers.Multiprocessing.Spawn."];
-        var lines = e.ToString().Split(Environment.NewLine)
-            .Where(l => !machinery.Any(m => l.TrimStart().StartsWith(m, StringComparison.Ordinal))).ToList();
-        var kept = new List<string>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            // A rethrow marker is kept only where frames follow it.
-            var rethrown = lines[i].Trim() == "--- End of stack trace from previous location ---";
-            if (!rethrown || (i + 1 < lines.Count && lines[i + 1].TrimStart().StartsWith("at ", StringComparison.Ordinal)))
-            {
-                kept.Add(lines[i]);
-            }
-        }
-
-        return string.Join(Environment.NewLine, kept);
     }
 
     private static object?[] Decode(string args) =>
@@ -164,7 +143,7 @@ internal static class Spawn
             Reduction.CheckRoundTrip(json, typeof(object)); // What cannot be rebuilt fails here, in the parent, not in the child.
             return json;
         }
-        catch (Exception e) when (e is NotSupportedException or JsonException or ArgumentException or MemberAccessException or InvalidOperationException)
+        catch (Exception e) when (Reduction.IsRefusal(e))
         {
             throw new ArgumentException($"{what} cannot be sent to the child process: {e.Message}", e);
         }

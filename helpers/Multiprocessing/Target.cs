@@ -15,6 +15,7 @@ internal sealed class Target
     // A notebook cell's function is called on its cell object: in the parent the kernel's own, in a child a recreated one.
     private object? cell;
     private MethodInvoker? invoker;
+    private Type[]? parameterTypes;
 
     private Target(MethodInfo method, object? cell = null) => (Method, this.cell) = (method, cell);
 
@@ -77,6 +78,9 @@ internal sealed class Target
     public static void CheckLoadable(Type type, string? what = null) =>
         Assemblies.CheckLoadable(type.Assembly, what ?? $"'{type.Name}'");
 
+    /// <summary>How another process finds this method: what <see cref="MethodRef.Find"/> reads.</summary>
+    public MethodRef Ref => new(TypeRef.From(Method.DeclaringType!), Method.Name, ParameterTypeNames);
+
     /// <summary>Finds the method a parent described, in the child.</summary>
     public static Target Find(TypeRef type, string method, string[] parameterTypes)
     {
@@ -93,10 +97,8 @@ internal sealed class Target
     /// <summary>The parameter types.</summary>
     public Type[] ParameterTypes => parameterTypes ??= [.. Method.GetParameters().Select(p => p.ParameterType)];
 
-    private Type[]? parameterTypes;
-
     /// <summary>The parameter types, named as <see cref="Find"/> matches them.</summary>
-    public string[] ParameterTypeNames => [.. Method.GetParameters().Select(p => p.ParameterType.FullName ?? p.ParameterType.Name)];
+    public string[] ParameterTypeNames => [.. ParameterTypes.Select(t => t.FullName ?? t.Name)];
 
     /// <summary>
     /// Python's binding of <c>args</c> and <c>kwargs</c> to parameters, done in the parent so a
@@ -202,10 +204,21 @@ internal sealed class Target
             $"{DisplayName}(): parameter '{parameter.Name}' is a {type.Name}, but the value given is a {value.GetType().Name} ({value}).");
     }
 
-    private static string DisplayNameOf(MethodInfo method)
+    /// <summary>A method's name as written: a local function's own name, not the compiler's (<c>&lt;Main&gt;g__Work|0_0</c>).</summary>
+    internal static string DisplayNameOf(MethodInfo method)
     {
         var name = method.Name;
         var local = name.IndexOf(">g__", StringComparison.Ordinal);
         return local < 0 ? name : name[(local + 4)..name.IndexOf('|', local)];
     }
+}
+
+/// <summary>A method as another process finds it: its type, name and parameter types (for overloads).</summary>
+/// <param name="Type">The declaring type.</param>
+/// <param name="Method">The method's name.</param>
+/// <param name="Parameters">The parameter types, by full name.</param>
+internal sealed record MethodRef(TypeRef Type, string Method, string[] Parameters)
+{
+    /// <summary>The method, in this process.</summary>
+    public Target Find() => Target.Find(Type, Method, Parameters);
 }

@@ -49,7 +49,7 @@ internal static class KernelGlue
         // same file, so registering its formatter now (which loads it) serves their charts.
         RegisterCharts();
 
-        // The convention formatter covers Process and ActiveChildren(); an array or list of processes
+        // The convention formatter covers a Process; a list of processes (ActiveChildren(), an array)
         // has no attribute to carry one, so it is registered here.
         Formatter.Register<IEnumerable<Process>>((processes, writer) => writer.Write(ProcessFormatter.ToHtml([.. processes])), HtmlFormatter.MimeType);
         if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)

@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Net;
 using Helpers.Multiprocessing;
 
@@ -22,21 +21,15 @@ internal sealed class ProcessFormatter
     /// <summary>The MIME type this formatter writes.</summary>
     public string MimeType => "text/html";
 
-    /// <summary>Formats one process or a list of processes.</summary>
+    /// <summary>Formats one process (a list of them is registered by the glue, with <see cref="ToHtml"/>).</summary>
     public bool Format(object instance, TextWriter writer)
     {
-        IEnumerable<Process>? rows = instance switch
-        {
-            Process p => [p],
-            IEnumerable<Process> list => list,
-            _ => null,
-        };
-        if (rows is null)
+        if (instance is not Process process)
         {
             return false;
         }
 
-        writer.Write(ToHtml([.. rows]));
+        writer.Write(ToHtml([process]));
         return true;
     }
 
@@ -69,7 +62,3 @@ internal sealed class ProcessFormatter
         }
     }
 }
-
-/// <summary>What <see cref="Mp.ActiveChildren"/> returns: a read-only list that renders as one table.</summary>
-[TypeFormatterSource(typeof(ProcessFormatterSource), PreferredMimeTypes = ["text/html"])]
-internal sealed class ProcessList(IList<Process> processes) : ReadOnlyCollection<Process>(processes);

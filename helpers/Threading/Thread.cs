@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Helpers.Multiprocessing;
 
 namespace Helpers.Threading;
 
@@ -31,7 +32,7 @@ public class Thread
     {
         ArgumentNullException.ThrowIfNull(target);
         (this.target, this.args) = (target, args ?? [null]);
-        Name = $"Thread-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)} ({DisplayName(target.Method.Name)})";
+        Name = $"Thread-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)} ({DisplayName(target.Method)})";
     }
 
     /// <summary>For a subclass that overrides <see cref="Run"/> (Python's <c>class MyThread(Thread)</c>).</summary>
@@ -117,10 +118,8 @@ public class Thread
         $"<{GetType().Name}({Name}, {(thread is null ? "initial" : thread.IsAlive ? "started" : "stopped")}{(daemon ? " daemon" : "")})>";
 
     // A lambda is "<lambda>", as in Python; a local function keeps its own name.
-    private static string DisplayName(string method) =>
-        method.Contains(">b__", StringComparison.Ordinal) ? "<lambda>"
-        : method.IndexOf(">g__", StringComparison.Ordinal) is var at and >= 0 ? method[(at + 4)..method.IndexOf('|', at)]
-        : method;
+    private static string DisplayName(MethodInfo method) =>
+        method.Name.Contains(">b__", StringComparison.Ordinal) ? "<lambda>" : Target.DisplayNameOf(method);
 
     private void Bootstrap()
     {
@@ -134,10 +133,7 @@ public class Thread
         {
             // Python prints "Exception in thread NAME:" and the traceback, from the target down.
             Console.Error.WriteLine($"Exception in thread {Name}:");
-            Console.Error.WriteLine(string.Join(Environment.NewLine, e.ToString().Split(Environment.NewLine)
-                .Where(l => !l.TrimStart().StartsWith("at System.Reflection.", StringComparison.Ordinal)
-                    && !l.TrimStart().StartsWith("at InvokeStub_", StringComparison.Ordinal)
-                    && !l.TrimStart().StartsWith("at Helpers.Threading.Thread.", StringComparison.Ordinal))));
+            Console.Error.WriteLine(Traceback.Format(e, "at Helpers.Threading.Thread."));
         }
     }
 }

@@ -14,7 +14,10 @@ public interface IAcquirable
     void Release();
 }
 
-/// <summary>Python's <c>with lock:</c> as <c>using (l.EnterScope()) { ... }</c>: released however the block ends.</summary>
+/// <summary>
+/// Python's <c>with lock:</c> as <c>using (l.EnterScope()) { ... }</c>: released however the block ends.
+/// Each lock-like type has its own <c>EnterScope()</c>, so that the alias <c>mp.</c> alone reaches it.
+/// </summary>
 public readonly struct AcquiredScope : IDisposable, IEquatable<AcquiredScope>
 {
     private readonly IAcquirable held;
@@ -40,14 +43,17 @@ public readonly struct AcquiredScope : IDisposable, IEquatable<AcquiredScope>
     public static bool operator !=(AcquiredScope left, AcquiredScope right) => !left.Equals(right);
 }
 
-/// <summary>Extensions for every <see cref="IAcquirable"/>.</summary>
-public static class AcquirableExtensions
+/// <summary>What every lock-like type of the helpers shares, written once.</summary>
+internal static class Acquirable
 {
-    /// <summary>Acquires (waiting as long as needed) and returns a scope that releases: <c>using (l.EnterScope()) { ... }</c>.</summary>
-    public static AcquiredScope EnterScope(this IAcquirable acquirable)
+    /// <summary>Acquires (waiting as long as needed) and returns a scope that releases.</summary>
+    public static AcquiredScope EnterScope(IAcquirable acquirable)
     {
-        ArgumentNullException.ThrowIfNull(acquirable);
         acquirable.Acquire();
         return new AcquiredScope(acquirable);
     }
+
+    /// <summary>The error for releasing, waiting on or notifying what this thread does not hold (.NET's <see cref="Monitor.Exit(object)"/> throws the same).</summary>
+    public static SynchronizationLockException NotHeld(string type, string what) =>
+        new($"Cannot {what} a {type} that this thread does not hold: acquire it first, or use it inside using (x.EnterScope()) {{ ... }}.");
 }

@@ -19,7 +19,8 @@ public sealed unsafe class Array<T> : IReadOnlyList<T>, IDisposable, IShareable<
     /// <summary>Creates a zero-filled array of <paramref name="length"/> elements (Python's <c>Array('i', 10)</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The length is negative.</exception>
     public Array(int length, bool @lock = true)
-        : this(new SharedMemory(Math.Max(1, (long)ArgumentNonNegative(length) * sizeof(T))), length, @lock ? new RLock() : null)
+        : this(Parts.Build(typeof(Array<T>), parts =>
+            (parts.Add(new SharedMemory(Math.Max(1, (long)ArgumentNonNegative(length) * sizeof(T)))), length, @lock ? parts.Add(new RLock()) : null)))
     {
     }
 
@@ -27,7 +28,7 @@ public sealed unsafe class Array<T> : IReadOnlyList<T>, IDisposable, IShareable<
     public Array(IEnumerable<T> values, bool @lock = true)
         : this(Materialize(values, out var copy).Length, @lock) => copy.CopyTo(Elements);
 
-    private Array(SharedMemory memory, int length, RLock? lockObject) => (this.memory, Count, this.lockObject) = (memory, length, lockObject);
+    private Array((SharedMemory Memory, int Length, RLock? Lock) parts) => (memory, Count, lockObject) = parts;
 
     /// <summary>The number of elements (Python's <c>len(a)</c>).</summary>
     public int Count { get; }
@@ -91,10 +92,10 @@ public sealed unsafe class Array<T> : IReadOnlyList<T>, IDisposable, IShareable<
     Handle IShareable<Array<T>, Handle>.ToHandle() =>
         new(Shared.HandleOf<SharedMemory, SharedMemory.Handle>(memory), Count, lockObject is null ? null : Shared.HandleOf<RLock, SemLock.Handle>(lockObject));
 
-    static Array<T> IShareable<Array<T>, Handle>.FromHandle(Handle handle) => new(
+    static Array<T> IShareable<Array<T>, Handle>.FromHandle(Handle handle) => new((
         SharedMemory.Attach(handle.Memory.Name, handle.Memory.Size),
         handle.Length,
-        handle.Lock is { } l ? Shared.Open<RLock>(l) : null);
+        handle.Lock is { } l ? Shared.Open<RLock>(l) : null));
 
     private static T[] Materialize(IEnumerable<T> values, out T[] copy)
     {

@@ -22,6 +22,11 @@ public sealed class AsyncResult<T>
     /// seconds (forever if null) and returns it, or raises the task's exception.
     /// </summary>
     /// <exception cref="TimeoutException">Not ready within the timeout; the task goes on, and a later Get can still return it.</exception>
+    /// <exception cref="WorkerLostException">The worker running the task died (killed, crashed); the pool has replaced it.</exception>
+    /// <exception cref="MaybeEncodingException">The task ran, but its result cannot be sent back from the worker.</exception>
+    /// <exception cref="InvalidOperationException">The pool was terminated before the task finished.</exception>
+    /// <exception cref="Exception">Whatever the task raised, with its own type where it can be rebuilt here (else a
+    /// <see cref="RemoteException"/>); its <see cref="Exception.InnerException"/> holds the worker's stack trace.</exception>
     public T Get(double? timeout = null)
     {
         if (!Wait(timeout))
@@ -36,12 +41,7 @@ public sealed class AsyncResult<T>
     /// <returns>True if ready.</returns>
     public bool Wait(double? timeout = null)
     {
-        if (timeout is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
-        }
-
-        return done.Wait(timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+        return done.Wait(Deadline.ToTimeSpan(timeout));
     }
 
     /// <summary>Python's <c>ready()</c>: whether the task has finished.</summary>

@@ -23,14 +23,20 @@ public sealed unsafe class Barrier : IDisposable, IShareable<Barrier, Barrier.Ha
     /// <param name="timeout">The default timeout of <see cref="Wait"/>, in seconds.</param>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one party.</exception>
     public Barrier(int parties, Action? action = null, double? timeout = null)
-        : this(new Condition(new Lock()), new SharedMemory(sizeof(State)), action is null ? null : Target.FromDelegate(action), timeout)
+        : this(Parts.Build(typeof(Barrier), parts =>
+        {
+            // Every argument is checked before anything is created.
+            ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
+            _ = Deadline.ToTimeSpan(timeout);
+            var target = action is null ? null : Target.FromDelegate(action);
+            return (Condition.WithOwnLock(parts), parts.Add(new SharedMemory(sizeof(State))), target, timeout);
+        }))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
         S->Parties = parties;
     }
 
-    private Barrier(Condition condition, SharedMemory memory, Target? action, double? timeout) =>
-        (this.condition, this.memory, this.action, defaultTimeout) = (condition, memory, action, timeout);
+    private Barrier((Condition Condition, SharedMemory Memory, Target? Action, double? Timeout) parts) =>
+        (condition, memory, action, defaultTimeout) = parts;
 
     private State* S => (State*)memory.Address;
 
@@ -178,11 +184,11 @@ public sealed unsafe class Barrier : IDisposable, IShareable<Barrier, Barrier.Ha
         action?.Ref,
         defaultTimeout);
 
-    static Barrier IShareable<Barrier, Handle>.FromHandle(Handle handle) => new(
+    static Barrier IShareable<Barrier, Handle>.FromHandle(Handle handle) => new((
         Shared.Open<Condition, Condition.Handle>(handle.Condition),
         SharedMemory.Attach(handle.Memory.Name, handle.Memory.Size),
         handle.Action?.Find(),
-        handle.Timeout);
+        handle.Timeout));
 
     /// <summary>What crosses to another process: the shared state and where to find the action.</summary>
     internal sealed record Handle(Condition.Handle Condition, SharedMemory.Handle Memory, MethodRef? Action, double? Timeout);

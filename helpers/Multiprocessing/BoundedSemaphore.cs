@@ -13,7 +13,7 @@ public sealed class BoundedSemaphore : Semaphore, IShareable<BoundedSemaphore, S
     /// <summary>Creates a semaphore with <paramref name="value"/> units, which is also its maximum.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public BoundedSemaphore(int value = 1)
-        : base(SemLock.Create(value, value))
+        : base(Parts.Build(typeof(BoundedSemaphore), _ => SemLock.Create(value, value)))
     {
     }
 
@@ -23,13 +23,13 @@ public sealed class BoundedSemaphore : Semaphore, IShareable<BoundedSemaphore, S
     }
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">It is already at its initial value (Python: "semaphore or lock released too many times").</exception>
+    /// <exception cref="SynchronizationLockException">It is already at its initial value (Python's ValueError "semaphore or lock released too many times").</exception>
     /// <remarks>As in CPython, the check reads the value just before releasing: releases racing with each other can slip by it.</remarks>
     public override void Release()
     {
         if (Core.Value >= Core.Maximum)
         {
-            throw new InvalidOperationException($"Release() of a BoundedSemaphore already at its value {Core.Maximum}: it was released too many times.");
+            throw new SynchronizationLockException($"Release() of a BoundedSemaphore already at its value {Core.Maximum}: it was released more times than acquired. Pair each Release() with an Acquire().");
         }
 
         base.Release();

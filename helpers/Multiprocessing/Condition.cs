@@ -25,19 +25,21 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     /// <summary>Creates a condition on <paramref name="lockObject"/>, or on a new <see cref="RLock"/> (Python's default).</summary>
     /// <exception cref="ArgumentException">The lock is neither a <see cref="Lock"/> nor an <see cref="RLock"/>.</exception>
     public Condition(IAcquirable? lockObject = null)
-        : this(lockObject ?? new RLock(), SemLock.Create(0, int.MaxValue), SemLock.Create(0, int.MaxValue), SemLock.Create(0, int.MaxValue), ownsLock: lockObject is null)
+        : this(Parts.Build(typeof(Condition), parts => Make(parts, lockObject is null or Lock or RLock
+            ? lockObject ?? parts.Add(new RLock())
+            : throw new ArgumentException("A Condition works on a Lock or an RLock of the helpers (mp.Lock, mp.RLock), or on a new RLock if none is given.", nameof(lockObject)),
+            ownsLock: lockObject is null)))
     {
     }
 
-    private Condition(IAcquirable lockObject, SemLock sleeping, SemLock woken, SemLock waiting, bool ownsLock)
-    {
-        if (lockObject is not (Lock or RLock))
-        {
-            throw new ArgumentException("A Condition works on a Lock or an RLock of the helpers.", nameof(lockObject));
-        }
+    private Condition((IAcquirable Lock, SemLock Sleeping, SemLock Woken, SemLock Waiting, bool OwnsLock) parts) =>
+        (lockObject, sleeping, woken, waiting, ownsLock) = parts;
 
-        (this.lockObject, this.sleeping, this.woken, this.waiting, this.ownsLock) = (lockObject, sleeping, woken, waiting, ownsLock);
-    }
+    /// <summary>A condition on a new <see cref="Lock"/> that it owns and disposes: for the helpers' own Event, Barrier and JoinableQueue.</summary>
+    internal static Condition WithOwnLock(Parts parts) => new(Make(parts, parts.Add(new Lock()), ownsLock: true));
+
+    private static (IAcquirable, SemLock, SemLock, SemLock, bool) Make(Parts parts, IAcquirable lockObject, bool ownsLock) =>
+        (lockObject, parts.Add(SemLock.Create(0, int.MaxValue)), parts.Add(SemLock.Create(0, int.MaxValue)), parts.Add(SemLock.Create(0, int.MaxValue)), ownsLock);
 
     /// <inheritdoc/>
     public bool Acquire(bool block = true, double? timeout = null) => lockObject.Acquire(block, timeout);
@@ -50,9 +52,10 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     /// (forever if null), and takes the lock again.
     /// </summary>
     /// <returns>False if the timeout passed.</returns>
-    /// <exception cref="InvalidOperationException">The calling thread does not hold the lock.</exception>
+    /// <exception cref="SynchronizationLockException">The calling thread does not hold the lock (Python's RuntimeError).</exception>
     public bool Wait(double? timeout = null)
     {
+        _ = Deadline.ToTimeSpan(timeout); // Refuses NaN before anything changes.
         CheckHeld("wait on");
         sleeping.Release();
         var depth = lockObject is RLock r ? r.ReleaseAll() : Release1();
@@ -79,17 +82,11 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     public bool WaitFor(Func<bool> predicate, double? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        var deadline = Deadline.After(timeout);
         var result = predicate();
-        while (!result)
+        while (!result && !deadline.HasPassed)
         {
-            double? left = deadline is { } d ? (d - DateTime.UtcNow).TotalSeconds : null;
-            if (left <= 0)
-            {
-                break;
-            }
-
-            Wait(left);
+            Wait(deadline.RemainingSeconds);
             result = predicate();
         }
 
@@ -97,7 +94,7 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     }
 
     /// <summary>Wakes up to <paramref name="n"/> waiters; the caller must hold the lock.</summary>
-    /// <exception cref="InvalidOperationException">The calling thread does not hold the lock.</exception>
+    /// <exception cref="SynchronizationLockException">The calling thread does not hold the lock.</exception>
     public void Notify(int n = 1)
     {
         CheckHeld("notify");
@@ -133,6 +130,10 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     /// <summary>Wakes every waiter; the caller must hold the lock.</summary>
     public void NotifyAll() => Notify(int.MaxValue);
 
+    /// <summary>Python's <c>with x:</c> as <c>using (x.EnterScope()) { ... }</c>: acquires (waiting as long as needed) and releases however the block ends.</summary>
+    public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
+
+
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
     public void Dispose()
     {
@@ -161,23 +162,23 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         };
         if (!held)
         {
-            throw new InvalidOperationException($"Cannot {what} a Condition whose lock this thread does not hold: use it inside using (c.EnterScope()) {{ ... }}.");
+            throw Acquirable.NotHeld(nameof(Condition), what);
         }
     }
 
     Handle IShareable<Condition, Handle>.ToHandle() => new(
         lockObject is RLock,
-        lockObject switch { RLock r => Shared.HandleOf<RLock, SemLock.Handle>(r), Lock l => Shared.HandleOf<Lock, SemLock.Handle>(l), _ => throw new InvalidOperationException() },
+        lockObject is RLock r ? Shared.HandleOf<RLock, SemLock.Handle>(r) : Shared.HandleOf<Lock, SemLock.Handle>((Lock)lockObject),
         sleeping.ToHandle(),
         woken.ToHandle(),
         waiting.ToHandle());
 
-    static Condition IShareable<Condition, Handle>.FromHandle(Handle handle) => new(
+    static Condition IShareable<Condition, Handle>.FromHandle(Handle handle) => new((
         handle.Reentrant ? Shared.Open<RLock>(handle.Lock) : Shared.Open<Lock>(handle.Lock),
         SemLock.Open(handle.Sleeping),
         SemLock.Open(handle.Woken),
         SemLock.Open(handle.Waiting),
-        ownsLock: true);
+        true));
 
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(bool Reentrant, SemLock.Handle Lock, SemLock.Handle Sleeping, SemLock.Handle Woken, SemLock.Handle Waiting);

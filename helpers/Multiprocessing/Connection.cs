@@ -17,12 +17,13 @@ namespace Helpers.Multiprocessing;
 /// an <see cref="IOException"/> (Python's BrokenPipeError) instead of waiting forever.
 /// </remarks>
 [JsonConverter(typeof(HandleConverterFactory))]
-public sealed class Connection : IDisposable, IShareable<Connection, Connection.Handle>
+public sealed partial class Connection : IDisposable, IShareable<Connection, Connection.Handle>
 {
     private static readonly JsonTypeInfo ObjectInfo = Reduction.Options.GetTypeInfo(typeof(object));
     private readonly Ring? incoming;
     private readonly Ring? outgoing;
     private bool closed;
+    private bool disposed;
 
     /// <summary>An end in this process; it counts as one writer of <paramref name="outgoing"/>.</summary>
     internal Connection(Ring? incoming, Ring? outgoing)
@@ -101,7 +102,13 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
     /// <summary>Closes this end and releases its OS objects here (the creating process also removes them).</summary>
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         Close();
+        disposed = true;
         incoming?.Dispose();
         outgoing?.Dispose();
     }
@@ -115,9 +122,10 @@ public sealed class Connection : IDisposable, IShareable<Connection, Connection.
 
     private Ring CheckOpen(Ring? ring, string wrongWay)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (closed)
         {
-            throw new InvalidOperationException("This end of the pipe is closed.");
+            throw new InvalidOperationException("This end of the pipe was closed by Close() (Python's close()): it cannot send or receive any more.");
         }
 
         return ring ?? throw new InvalidOperationException($"This end of the pipe is {wrongWay} (Pipe(duplex: false) gives a receiving end and a sending end).");

@@ -15,11 +15,11 @@ public sealed unsafe class Event : IDisposable, IShareable<Event, Event.Handle>
 
     /// <summary>Creates a lowered flag.</summary>
     public Event()
-        : this(new Condition(new Lock()), new SharedMemory(sizeof(int)))
+        : this(Parts.Build(typeof(Event), parts => (Condition.WithOwnLock(parts), parts.Add(new SharedMemory(sizeof(int))))))
     {
     }
 
-    private Event(Condition condition, SharedMemory flag) => (this.condition, this.flag) = (condition, flag);
+    private Event((Condition Condition, SharedMemory Flag) parts) => (condition, flag) = parts;
 
     private ref int Flag => ref *(int*)flag.Address;
 
@@ -68,7 +68,7 @@ public sealed unsafe class Event : IDisposable, IShareable<Event, Event.Handle>
     Handle IShareable<Event, Handle>.ToHandle() => new(Shared.HandleOf<Condition, Condition.Handle>(condition), Shared.HandleOf<SharedMemory, SharedMemory.Handle>(flag));
 
     static Event IShareable<Event, Handle>.FromHandle(Handle handle) =>
-        new(Shared.Open<Condition, Condition.Handle>(handle.Condition), SharedMemory.Attach(handle.Flag.Name, handle.Flag.Size));
+        new((Shared.Open<Condition, Condition.Handle>(handle.Condition), SharedMemory.Attach(handle.Flag.Name, handle.Flag.Size)));
 
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(Condition.Handle Condition, SharedMemory.Handle Flag);

@@ -16,12 +16,12 @@ public sealed class JoinableQueue<T> : Queue<T>, IShareable<JoinableQueue<T>, Jo
 
     /// <summary>Creates a joinable queue; <paramref name="maxsize"/> &gt; 0 limits how many items it holds.</summary>
     public JoinableQueue(int maxsize = 0)
-        : this(Ring.Create(maxsize), new Condition(new Lock()))
+        : this(Parts.Build(typeof(JoinableQueue<T>), parts => (parts.Add(Ring.Create(maxsize)), Condition.WithOwnLock(parts))))
     {
     }
 
-    private JoinableQueue(Ring ring, Condition allDone)
-        : base(ring) => this.allDone = allDone;
+    private JoinableQueue((Ring Ring, Condition AllDone) parts)
+        : base(parts.Ring) => allDone = parts.AllDone;
 
     /// <summary>Tasks put and not yet marked done.</summary>
     public int Unfinished => Volatile.Read(ref Ring.Unfinished);
@@ -42,14 +42,14 @@ public sealed class JoinableQueue<T> : Queue<T>, IShareable<JoinableQueue<T>, Jo
     }
 
     /// <summary>Python's <c>task_done()</c>: a consumer has finished an item it got.</summary>
-    /// <exception cref="InvalidOperationException">Called more times than items were put (Python's ValueError).</exception>
+    /// <exception cref="InvalidOperationException">Called more times than items were put (Python's ValueError "task_done() called too many times").</exception>
     public void TaskDone()
     {
         using (allDone.EnterScope())
         {
             if (Volatile.Read(ref Ring.Unfinished) <= 0)
             {
-                throw new InvalidOperationException("TaskDone() called more times than items were put.");
+                throw new InvalidOperationException("TaskDone() called more times than items were put: call it once for each item a consumer got.");
             }
 
             if (Interlocked.Decrement(ref Ring.Unfinished) == 0)
@@ -83,7 +83,7 @@ public sealed class JoinableQueue<T> : Queue<T>, IShareable<JoinableQueue<T>, Jo
     Handle IShareable<JoinableQueue<T>, Handle>.ToHandle() => new(Ring.ToHandle(), Shared.HandleOf<Condition, Condition.Handle>(allDone));
 
     static JoinableQueue<T> IShareable<JoinableQueue<T>, Handle>.FromHandle(Handle handle) =>
-        new(Ring.Open(handle.Ring), Shared.Open<Condition, Condition.Handle>(handle.AllDone));
+        new((Ring.Open(handle.Ring), Shared.Open<Condition, Condition.Handle>(handle.AllDone)));
 
     /// <summary>What crosses to another process.</summary>
     internal new sealed record Handle(Ring.Handle Ring, Condition.Handle AllDone);

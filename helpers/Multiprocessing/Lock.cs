@@ -15,7 +15,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
 
     /// <summary>Creates an unlocked lock.</summary>
     public Lock()
-        : this(SemLock.CreateLock())
+        : this(Parts.Build(typeof(Lock), _ => SemLock.CreateLock()))
     {
     }
 
@@ -32,16 +32,20 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
     public bool Acquire(bool block = true, double? timeout = null) => core.Acquire(block, timeout);
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">The lock is not held (Python: "semaphore or lock released too many times").</exception>
+    /// <remarks>As in Python, any thread of any process may release a held <c>Lock</c>.</remarks>
+    /// <exception cref="SynchronizationLockException">Nobody holds it (Python's ValueError "semaphore or lock released too many times").</exception>
     public void Release()
     {
         if (!core.IsLocked)
         {
-            throw new InvalidOperationException("Release() of a Lock that is not locked: it was released too many times.");
+            throw new SynchronizationLockException("Release() of a Lock that nobody holds: it was released more times than acquired. Pair each Release() with an Acquire(), or use using (l.EnterScope()) { ... }.");
         }
 
         core.Release();
     }
+
+    /// <summary>Python's <c>with x:</c> as <c>using (x.EnterScope()) { ... }</c>: acquires (waiting as long as needed) and releases however the block ends.</summary>
+    public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
 
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
     public void Dispose() => core.Dispose();

@@ -27,4 +27,12 @@ public static class Mp
     /// pid); <see langword="null"/> in a main program.
     /// </summary>
     public static Process? ParentProcess() => Spawn.Parent;
+
+    /// <summary>
+    /// The OS-wide names (shared memory, semaphores) this process has created and not yet removed,
+    /// each with the helpers' type it was made for. Empty once every queue, lock, value, pool … is
+    /// disposed: a check that nothing is left behind, on every platform. No Python counterpart
+    /// (CPython's resource tracker only warns at exit).
+    /// </summary>
+    public static IReadOnlyList<SharedObject> SharedObjects() => ResourceTracker.Snapshot();
 }

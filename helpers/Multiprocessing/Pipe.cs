@@ -12,13 +12,16 @@ public static class Pipe
     {
         // The first end owns the rings (its Dispose removes their names); the second opens its own
         // views of them, so that disposing it leaves the first working.
-        var forward = Ring.Create(0, pipe: true);
-        if (!duplex)
+        return Parts.Build(typeof(Pipe), parts =>
         {
-            return (new Connection(forward, null), new Connection(null, Ring.Open(forward.ToHandle())));
-        }
+            var forward = parts.Add(Ring.Create(0, pipe: true));
+            if (!duplex)
+            {
+                return (new Connection(forward, null), new Connection(null, parts.Add(Ring.Open(forward.ToHandle()))));
+            }
 
-        var backward = Ring.Create(0, pipe: true);
-        return (new Connection(forward, backward), new Connection(Ring.Open(backward.ToHandle()), Ring.Open(forward.ToHandle())));
+            var backward = parts.Add(Ring.Create(0, pipe: true));
+            return (new Connection(forward, backward), new Connection(parts.Add(Ring.Open(backward.ToHandle())), parts.Add(Ring.Open(forward.ToHandle()))));
+        });
     }
 }

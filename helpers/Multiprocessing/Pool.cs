@@ -20,17 +20,17 @@ public sealed class Pool : IDisposable
 {
     private static readonly IReadOnlyDictionary<string, object?> NoKwargs = new Dictionary<string, object?>();
     private readonly object gate = new(); // Monitor: Join and the result thread wait and pulse on it.
-    private readonly Queue<byte[]> tasks = new();
-    private readonly Queue<byte[]> results = new();
+    private readonly Queue<byte[]> tasks;
+    private readonly Queue<byte[]> results;
     private readonly Array<long> busy;
-    private readonly SharedMemory functionMemory = new(FunctionTable.Size);
+    private readonly SharedMemory functionMemory;
     private readonly FunctionTable functions;
     private readonly Dictionary<(System.Reflection.MethodInfo, object?), (Target Target, int Id)> functionIds = [];
     private readonly Dictionary<long, (Job Job, int Chunk)> pending = [];
     private readonly Process?[] workers;
-    private readonly int maxTasksPerChild;
+    private readonly int? maxTasksPerChild;
     private readonly PoolInitializer? initializer;
-    private readonly Thread handler;
+    private readonly Thread? handler; // Null only while the constructor runs.
     private long nextTaskId;
     private int workerCount;
     private PoolState state = PoolState.Running;
@@ -40,9 +40,11 @@ public sealed class Pool : IDisposable
     /// <param name="processes">How many workers; at least 1.</param>
     /// <param name="initializer">Run by each worker once when it starts (a method as a <see cref="Process"/> target).</param>
     /// <param name="initargs">The initializer's arguments.</param>
-    /// <param name="maxtasksperchild">After this many tasks a worker exits and a fresh one replaces it; 0 for never.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="processes"/> is less than 1, or <paramref name="maxtasksperchild"/> is negative.</exception>
-    public Pool(int? processes = null, Delegate? initializer = null, object?[]? initargs = null, int maxtasksperchild = 0)
+    /// <param name="maxtasksperchild">After this many tasks a worker exits and a fresh one replaces it; null (Python's None) for never.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="processes"/> is less than 1, or <paramref name="maxtasksperchild"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The initializer cannot be run in a worker, or its arguments do not fit it.</exception>
+    /// <remarks>Every argument is checked before anything is created: a refused pool leaves nothing behind.</remarks>
+    public Pool(int? processes = null, Delegate? initializer = null, object?[]? initargs = null, int? maxtasksperchild = null)
     {
         var count = processes ?? Mp.CpuCount();
         if (count < 1)
@@ -50,7 +52,11 @@ public sealed class Pool : IDisposable
             throw new ArgumentOutOfRangeException(nameof(processes), processes, "A pool needs at least one process (Python: 'Number of processes must be at least 1').");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(maxtasksperchild);
+        if (maxtasksperchild is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxtasksperchild), maxtasksperchild, "maxtasksperchild must be a positive number of tasks, or null for workers that never retire (as Python's None).");
+        }
+
         if (initializer is not null)
         {
             var target = Target.FromDelegate(initializer);
@@ -58,12 +64,24 @@ public sealed class Pool : IDisposable
         }
 
         maxTasksPerChild = maxtasksperchild;
-        busy = new Array<long>(count, @lock: false);
+        (tasks, results, busy, functionMemory) = Parts.Build(typeof(Pool), parts => (
+            parts.Add(new Queue<byte[]>()),
+            parts.Add(new Queue<byte[]>()),
+            parts.Add(new Array<long>(count, @lock: false)),
+            parts.Add(new SharedMemory(FunctionTable.Size))));
         functions = new FunctionTable(functionMemory);
         workers = new Process?[count];
-        for (var slot = 0; slot < count; slot++)
+        try
         {
-            workers[slot] = StartWorker(slot);
+            for (var slot = 0; slot < count; slot++)
+            {
+                workers[slot] = StartWorker(slot);
+            }
+        }
+        catch
+        {
+            StopWorkers(kill: true);
+            throw;
         }
 
         handler = new Thread(HandleResults) { IsBackground = true, Name = "Pool result handler" };
@@ -103,6 +121,37 @@ public sealed class Pool : IDisposable
 
     /// <summary>Python's <c>apply(f, (a, b, c))</c>.</summary>
     public TResult Apply<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, T1 arg1, T2 arg2, T3 arg3) => ApplyAsync(func, arg1, arg2, arg3).Get();
+
+    /// <summary>Python's <c>apply(f)</c> for a function that returns nothing (<c>def f(): ...</c>): runs it in a worker and waits until it is done.</summary>
+    public void Apply(Action func) => ApplyAsync(func).Get();
+
+    /// <summary>Python's <c>apply(f, (a,))</c> for a function that returns nothing.</summary>
+    public void Apply<T1>(Action<T1> func, T1 arg1) => ApplyAsync(func, arg1).Get();
+
+    /// <summary>Python's <c>apply(f, (a, b))</c> for a function that returns nothing.</summary>
+    public void Apply<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2) => ApplyAsync(func, arg1, arg2).Get();
+
+    /// <summary>Python's <c>apply(f, (a, b, c))</c> for a function that returns nothing.</summary>
+    public void Apply<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3) => ApplyAsync(func, arg1, arg2, arg3).Get();
+
+    /// <summary>
+    /// Python's <c>apply_async(f)</c> for a function that returns nothing: <c>Get()</c> returns null
+    /// (Python's None) once it is done, or raises its exception; the callback gets null.
+    /// </summary>
+    public AsyncResult<object?> ApplyAsync(Action func, Action<object?>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a,))</c> for a function that returns nothing.</summary>
+    public AsyncResult<object?> ApplyAsync<T1>(Action<T1> func, T1 arg1, Action<object?>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a, b))</c> for a function that returns nothing.</summary>
+    public AsyncResult<object?> ApplyAsync<T1, T2>(Action<T1, T2> func, T1 arg1, T2 arg2, Action<object?>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1, arg2], callback, errorCallback);
+
+    /// <summary>Python's <c>apply_async(f, (a, b, c))</c> for a function that returns nothing.</summary>
+    public AsyncResult<object?> ApplyAsync<T1, T2, T3>(Action<T1, T2, T3> func, T1 arg1, T2 arg2, T3 arg3, Action<object?>? callback = null, Action<Exception>? errorCallback = null) =>
+        Submit(func, [arg1, arg2, arg3], callback, errorCallback);
 
     /// <summary>Python's <c>apply_async(f, callback=..., error_callback=...)</c>: sends the task and returns at once.</summary>
     public AsyncResult<TResult> ApplyAsync<TResult>(Func<TResult> func, Action<TResult>? callback = null, Action<Exception>? errorCallback = null) =>
@@ -170,7 +219,7 @@ public sealed class Pool : IDisposable
     /// <exception cref="InvalidOperationException">The pool is still running: call Close() or Terminate() first.</exception>
     public bool Join(double? timeout = null)
     {
-        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : DateTime.MaxValue;
+        var deadline = Deadline.After(timeout);
         lock (gate)
         {
             if (state == PoolState.Running)
@@ -180,13 +229,12 @@ public sealed class Pool : IDisposable
 
             while (pending.Count > 0)
             {
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero)
+                if (deadline.HasPassed)
                 {
                     return false;
                 }
 
-                Monitor.Wait(gate, left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+                Monitor.Wait(gate, deadline.RemainingAtMost(TimeSpan.FromSeconds(1)));
             }
         }
 
@@ -418,6 +466,19 @@ public sealed class Pool : IDisposable
 
     private void CheckWorkers()
     {
+        // A worker that died just after sending its result: take the result first, so that its
+        // task is not failed as lost (the worker's slot still names it until the result is sent).
+        bool anyDead;
+        lock (gate)
+        {
+            anyDead = workers.Any(w => w is { IsAlive: false });
+        }
+
+        while (anyDead && results.TryGet(out var bytes, block: false, timeout: null))
+        {
+            Dispatch(bytes);
+        }
+
         List<(Job Job, Exception Error)> lost = [];
         lock (gate)
         {
@@ -487,7 +548,7 @@ public sealed class Pool : IDisposable
             }
         }
 
-        handler.Join(TimeSpan.FromSeconds(10));
+        handler?.Join(TimeSpan.FromSeconds(10));
         lock (gate)
         {
             Array.Clear(workers);

@@ -106,6 +106,7 @@ internal static class PoolMessages
             return (null, JsonSerializer.Deserialize<PoolError>(ref reader, Options));
         }
 
+        returnType = returnType == typeof(void) ? typeof(object) : returnType; // An Action's "result": null, Python's None.
         if (typeof(TResult) == returnType)
         {
             return (JsonSerializer.Deserialize<TResult[]>(ref reader, Options), null);
@@ -282,10 +283,12 @@ internal static class PoolWorker
 {
     /// <summary>
     /// Runs the initializer, then tasks until it gets the stop signal (no bytes) or has done
-    /// <paramref name="maxTasks"/> (0: no limit). Before a task it writes the task's number into its
-    /// slot of <paramref name="busy"/>, so that the parent knows which task to fail if it dies.
+    /// <paramref name="maxTasks"/> (null: no limit). It writes a task's number into its slot of
+    /// <paramref name="busy"/> while the task is still in the queue (under the queue's read lock,
+    /// before the message is marked read), so that whenever it dies, the parent knows the task to
+    /// fail: either the slot names it, or it was never taken and another worker runs it.
     /// </summary>
-    public static void Serve(Queue<byte[]> tasks, Queue<byte[]> results, Array<long> busy, SharedMemory functions, int slot, int maxTasks, PoolInitializer? initializer)
+    public static void Serve(Queue<byte[]> tasks, Queue<byte[]> results, Array<long> busy, SharedMemory functions, int slot, int? maxTasks, PoolInitializer? initializer)
     {
         if (initializer is not null)
         {
@@ -293,16 +296,15 @@ internal static class PoolWorker
         }
 
         var table = new FunctionTable(functions);
-        for (var done = 0; maxTasks <= 0 || done < maxTasks; done++)
+        for (var done = 0; maxTasks is null || done < maxTasks; done++)
         {
-            if (tasks.Get() is not { Length: > 0 } bytes)
+            _ = tasks.TryGet(out var bytes, block: true, timeout: null, claim: b => busy[slot] = b.Length > 0 ? PoolMessages.ReadId(b) : 0);
+            if (bytes is not { Length: > 0 })
             {
                 return;
             }
 
-            var id = PoolMessages.ReadId(bytes);
-            busy[slot] = id;
-            results.Put(Run(table, id, bytes));
+            results.Put(Run(table, busy[slot], bytes));
             busy[slot] = 0;
         }
     }
@@ -328,7 +330,7 @@ internal static class PoolWorker
         {
             // A result that cannot be sent back fails this task only.
             return PoolMessages.EncodeError(id, new PoolError(
-                typeof(ArgumentException).FullName!, $"The task's result cannot be sent back from the worker: {e.Message}", e.ToString()));
+                typeof(MaybeEncodingException).FullName!, $"The task's result cannot be sent back from the worker: {e.Message}", e.ToString()));
         }
     }
 }

@@ -103,6 +103,9 @@ internal sealed partial class Popen : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for the child to exit; returns its exit code, or <see langword="null"/> if it is still running.</summary>
     public int? Wait(TimeSpan timeout) => returnCode ?? (os.WaitForExit(timeout) ? Finish() : null);
 
+    /// <summary>Completes when the child has exited.</summary>
+    public Task Exited => os.WaitForExitAsync();
+
     /// <summary>SIGTERM (Unix) or TerminateProcess (Windows); nothing if the child has exited.</summary>
     public void Terminate() => Signal(SigTerm);
 

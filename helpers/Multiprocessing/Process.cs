@@ -162,21 +162,27 @@ public class Process
         Children.Add(this);
     }
 
-    /// <summary>Python's <c>join()</c>: wait until the child exits.</summary>
-    public void Join() => Join(Timeout.InfiniteTimeSpan);
-
-    /// <summary>Python's <c>join(timeout)</c>: wait at most <paramref name="timeoutSeconds"/> seconds.</summary>
-    /// <param name="timeoutSeconds">Seconds to wait; 0 only polls.</param>
-    public void Join(double timeoutSeconds) => Join(TimeSpan.FromSeconds(timeoutSeconds));
-
     /// <summary>
-    /// Python's <c>join(timeout)</c>: wait at most <paramref name="timeout"/>; returns either way.
+    /// Python's <c>join(timeout=None)</c>: waits until the child exits, at most <paramref name="timeout"/>
+    /// seconds (forever if null; a negative timeout only polls, as in Python); returns either way.
     /// Check <see cref="ExitCode"/> or <see cref="IsAlive"/> to know whether the child finished.
     /// </summary>
-    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <exception cref="InvalidOperationException">Not started, the current process, or closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The timeout is NaN or infinite.</exception>
+    public void Join(double? timeout = null) => Join(Deadline.ToTimeSpan(timeout));
+
+    /// <summary>
+    /// <see cref="Join(double?)"/> with a <see cref="TimeSpan"/>: <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits for ever, another negative span only polls.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not started, the current process, or closed.</exception>
     public void Join(TimeSpan timeout)
     {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout = TimeSpan.Zero;
+        }
+
         CheckNotClosed();
         if (currentPid is not null)
         {
@@ -193,6 +199,13 @@ public class Process
             Children.Remove(this);
         }
     }
+
+    /// <summary>
+    /// Python's <c>sentinel</c>: a task that completes when the child has ended, to wait on several
+    /// things at once with <see cref="Connection.Wait"/> or .NET's own <see cref="Task.WhenAny(Task[])"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not started yet (Python's ValueError).</exception>
+    public Task Sentinel => StartedPopen().Exited;
 
     /// <summary>Python's <c>terminate()</c>: ask the child to stop (SIGTERM on Unix, TerminateProcess on Windows).</summary>
     public void Terminate() => StartedPopen().Terminate();

@@ -24,10 +24,11 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     // Looked up once: a message then goes straight to its converters.
     private static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)Reduction.Options.GetTypeInfo(typeof(T));
     private bool closed;
+    private bool disposed;
 
     /// <summary>Creates a queue; <paramref name="maxsize"/> &gt; 0 limits how many items it holds (Python's default 0: no limit).</summary>
     public Queue(int maxsize = 0)
-        : this(Ring.Create(maxsize))
+        : this(Parts.Build(typeof(Queue<T>), _ => Ring.Create(maxsize)))
     {
     }
 
@@ -72,18 +73,28 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         TryGet(out var item, block, timeout) ? item : throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
 
     /// <summary>Like <see cref="Get"/>, but false instead of <see cref="EmptyException"/>: for loops that poll often.</summary>
-    internal bool TryGet(out T item, bool block, double? timeout)
+    /// <param name="item">The item, if one came.</param>
+    /// <param name="block">Wait for one.</param>
+    /// <param name="timeout">At most this many seconds (forever if null).</param>
+    /// <param name="claim">Called with the item while it is still in the queue, under its read lock: whoever
+    /// reads the queue after a reader that died before the item was marked read gets the item again.</param>
+    internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null)
     {
         CheckOpen();
-        if (Ring.Get(block, timeout) is not { } bytes)
+        T claimed = default!;
+        var bytes = Ring.Get(block, timeout, claim is null ? null : raw => claim(claimed = Decode(raw)));
+        if (bytes is null)
         {
             item = default!;
             return false;
         }
 
-        item = typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
+        item = claim is null ? Decode(bytes) : claimed;
         return true;
     }
+
+    private static T Decode(byte[] bytes) =>
+        typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
 
     /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>
     /// <exception cref="EmptyException">No item.</exception>
@@ -111,9 +122,9 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// <summary>Releases the shared memory and semaphores.</summary>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !disposed)
         {
-            closed = true;
+            (closed, disposed) = (true, true);
             Ring.Dispose();
         }
     }
@@ -123,9 +134,10 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 
     private protected void CheckOpen()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (closed)
         {
-            throw new InvalidOperationException("This queue is closed in this process (Close() or Dispose()); other processes can still use it.");
+            throw new InvalidOperationException("This queue was closed in this process by Close(), Python's close(): it cannot be used here any more; other processes can still use it.");
         }
     }
 

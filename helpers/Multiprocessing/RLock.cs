@@ -15,7 +15,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
 
     /// <summary>Creates an unlocked reentrant lock.</summary>
     public RLock()
-        : this(SemLock.CreateLock())
+        : this(Parts.Build(typeof(RLock), _ => SemLock.CreateLock()))
     {
     }
 
@@ -47,12 +47,12 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
     }
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">The calling thread does not hold it (Python: "cannot release un-acquired lock").</exception>
+    /// <exception cref="SynchronizationLockException">The calling thread does not hold it (Python: "cannot release un-acquired lock").</exception>
     public void Release()
     {
         if (!core.IsMine)
         {
-            throw new InvalidOperationException("Release() of an RLock this thread does not hold: only its holder can release it.");
+            throw Acquirable.NotHeld(nameof(RLock), "release");
         }
 
         if (--core.Depth == 0)
@@ -60,6 +60,9 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
             core.Release();
         }
     }
+
+    /// <summary>Python's <c>with x:</c> as <c>using (x.EnterScope()) { ... }</c>: acquires (waiting as long as needed) and releases however the block ends.</summary>
+    public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
 
     /// <summary>Releases it completely and returns the depth, for <see cref="Condition"/>'s wait.</summary>
     internal int ReleaseAll()

@@ -12,12 +12,19 @@ namespace Helpers.Multiprocessing;
 /// it is killed, when a notebook kernel restarts, or when it crashes.
 /// </summary>
 /// <remarks>
-/// The tracker is a small child (<c>dotnet exec Helpers.dll --resource-tracker</c>) started with the
-/// first named object. Each creation and each removal is one line on its standard input; when that
-/// pipe closes (its creator has ended, however it ended) it removes whatever is still registered.
-/// Only Linux and macOS need it: on Windows, named kernel objects disappear with their last handle.
-/// Names start with <c>hmp-</c> and the creator's process id, so what belongs to the helpers is
-/// recognisable in <c>/dev/shm</c>.
+/// <para>The tracker is a small process (<c>dotnet exec Helpers.dll --resource-tracker</c>) started
+/// with the first named object. Each creation and each removal is one line on its standard input;
+/// when that pipe closes (its creator has ended, however it ended) it removes whatever is still
+/// registered. Only Linux and macOS need it: on Windows, named kernel objects disappear with their
+/// last handle.</para>
+/// <para>Beyond CPython, whose tracker dies with its kernel: the tracker is started through
+/// <c>/bin/sh</c> in the background and calls <c>setsid()</c>, so it is neither in its creator's
+/// process group and session (Jupyter restarts a kernel by killing its group) nor its descendant
+/// (VS Code kills a kernel's process tree); it ignores terminal signals. As a last resort, each new
+/// tracker sweeps the names whose creating process no longer exists (say, a tracker killed by
+/// hand): names start with <c>hmp-</c> and the creator's process id. A live process with that id
+/// keeps its names, so a reused id can delay a sweep but never removes what a live process holds.</para>
+/// <para>This process also keeps its own list of what it holds, for <see cref="Mp.SharedObjects"/>.</para>
 /// </remarks>
 internal static class ResourceTracker
 {
@@ -39,18 +46,51 @@ internal static class ResourceTracker
 
     private static readonly System.Threading.Lock Gate = new();
     private const string ReadyLine = "ready";
+    private static readonly Dictionary<(Kind Kind, string Name), string> Held = [];
     private static StreamWriter? tracker;
-    private static System.Diagnostics.Process? process;
 
     /// <summary>A fresh name: <c>hmp-PID-KIND-RANDOM</c>, short enough for macOS's 31-character semaphore names.</summary>
     public static string NewName(string kind) =>
         string.Create(CultureInfo.InvariantCulture, $"hmp-{Environment.ProcessId}-{kind}-{Random.Shared.Next():x8}");
 
     /// <summary>Tells the tracker that <paramref name="name"/> exists and is this process's to remove.</summary>
-    public static void Register(Kind kind, string name) => Send('+', kind, name);
+    public static void Register(Kind kind, string name)
+    {
+        lock (Gate)
+        {
+            Held[(kind, name)] = Parts.Building is { } type ? NameOf(type) : kind.ToString();
+            Send('+', kind, name);
+        }
+    }
 
     /// <summary>Tells the tracker that <paramref name="name"/> has been removed.</summary>
-    public static void Unregister(Kind kind, string name) => Send('-', kind, name);
+    public static void Unregister(Kind kind, string name)
+    {
+        lock (Gate)
+        {
+            Held.Remove((kind, name));
+            Send('-', kind, name);
+        }
+    }
+
+    /// <summary>What this process has created and not yet removed.</summary>
+    public static IReadOnlyList<SharedObject> Snapshot()
+    {
+        lock (Gate)
+        {
+            return [.. Held.Select(h => new SharedObject(h.Key.Name, h.Key.Kind switch
+            {
+                Kind.Semaphore => "semaphore",
+                Kind.SharedMemory => "shared memory",
+                _ => "spill files of a queue",
+            }, h.Value)).OrderBy(o => o.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    // Queue`1 → Queue<Int32>: the type a reader wrote.
+    private static string NameOf(Type type) => !type.IsGenericType
+        ? type.Name
+        : $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(NameOf))}>";
 
     private static void Send(char op, Kind kind, string name)
     {
@@ -59,27 +99,33 @@ internal static class ResourceTracker
             return;
         }
 
-        lock (Gate)
+        try
         {
-            try
+            if (tracker is null)
             {
-                tracker ??= Start();
-                tracker.WriteLine($"{op}{kind} {name}");
+                // The first tracker, or a new one after the last died: it learns all we hold.
+                tracker = Start();
+                foreach (var (heldKind, heldName) in Held.Keys)
+                {
+                    tracker.WriteLine($"+{heldKind} {heldName}");
+                }
             }
-            catch (IOException)
-            {
-                // The tracker has died (it cannot outlive this process otherwise): a new one takes
-                // over the next registration; this one is left to Dispose.
-                tracker = null;
-            }
+
+            tracker.WriteLine($"{op}{kind} {name}");
+        }
+        catch (IOException)
+        {
+            // The tracker has died (killed by hand): the next registration starts a new one.
+            tracker = null;
         }
     }
 
-    // Starts the tracker and waits until it says it is ready, so that a tracker that cannot run is
-    // an error here rather than a silent leak later.
+    // Starts the tracker, detached (see the remarks), and waits until it says it is ready, so that a
+    // tracker that cannot run is an error here rather than a silent leak later. The shell exits at
+    // once; the tracker keeps the shell's standard input and output, which are our pipes.
     private static StreamWriter Start()
     {
-        var info = new ProcessStartInfo(Popen.DotnetHost.Value)
+        var info = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -87,23 +133,32 @@ internal static class ResourceTracker
             RedirectStandardError = true,
             StandardInputEncoding = new UTF8Encoding(false),
         };
+        info.ArgumentList.Add("-c");
+        // A background command's standard input would be /dev/null: hand it ours through fd 3.
+        info.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" <&3 3<&- &");
+        info.ArgumentList.Add(Popen.DotnetHost.Value);
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Popen.HelpersDll);
         info.ArgumentList.Add(Argument);
-        process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
-        var ready = process.StandardOutput.ReadLineAsync();
-        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result != ReadyLine)
+        using var shell = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
+        var ready = shell.StandardOutput.ReadLineAsync();
+        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith(ReadyLine, StringComparison.Ordinal))
         {
-            var error = process.WaitForExit(TimeSpan.FromSeconds(5)) ? process.StandardError.ReadToEnd() : "(no answer within 60 s)";
-            process.Kill();
+            shell.StandardInput.Close(); // A tracker that did start then ends on its own.
+            var stderr = shell.StandardError.ReadToEndAsync();
+            var said = ready.IsCompleted && stderr.Wait(TimeSpan.FromSeconds(5)) ? $"It said: {stderr.Result.Trim()}" : "It did not answer within 60 s.";
             throw new InvalidOperationException(
                 $"The resource tracker ({Popen.HelpersDll} {Argument}) could not start, so shared objects could leak; " +
-                $"check that Helpers.runtimeconfig.json is beside Helpers.dll. It said: {error.Trim()}");
+                $"check that Helpers.runtimeconfig.json is beside Helpers.dll. {said}");
         }
 
-        process.StandardInput.AutoFlush = true;
-        return process.StandardInput;
+        TrackerPid = int.Parse(line.AsSpan(ReadyLine.Length + 1), CultureInfo.InvariantCulture);
+        shell.StandardInput.AutoFlush = true;
+        return shell.StandardInput;
     }
+
+    /// <summary>The tracker's process id, once started (0 before).</summary>
+    public static int TrackerPid { get; private set; }
 
     /// <summary>The tracker's main loop: reads registrations until its creator is gone, then removes what is left.</summary>
     /// <returns>The exit code, 0.</returns>
@@ -116,8 +171,10 @@ internal static class ResourceTracker
         using var ignored = new DisposableList(
             [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
                 .Select(s => PosixSignalRegistration.Create(s, context => context.Cancel = true))]);
-        Console.Out.WriteLine(ReadyLine);
+        _ = Posix.SetSid(); // Out of the creator's process group and session (see the remarks).
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ReadyLine} {Environment.ProcessId}"));
         Console.Out.Flush();
+        Sweep();
         try
         {
             while (Console.In.ReadLine() is { } line)
@@ -143,6 +200,26 @@ internal static class ResourceTracker
         }
 
         return 0;
+    }
+
+    /// <summary>Removes the helpers' names (files and, on Linux, semaphores) whose creating process no longer exists.</summary>
+    internal static void Sweep()
+    {
+        foreach (var path in Directory.EnumerateFiles(SharedMemory.Folder, "*hmp-*"))
+        {
+            var file = Path.GetFileName(path);
+            var semaphore = file.StartsWith("sem.hmp-", StringComparison.Ordinal);
+            var name = semaphore ? file["sem.".Length..] : file;
+            var dash = name.IndexOf('-', "hmp-".Length);
+            if (!name.StartsWith("hmp-", StringComparison.Ordinal) || dash < 0
+                || !int.TryParse(name.AsSpan("hmp-".Length, dash - "hmp-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || SemLock.ProcessExists(pid))
+            {
+                continue;
+            }
+
+            Remove(semaphore ? Kind.Semaphore : Kind.SharedMemory, name);
+        }
     }
 
     /// <summary>Deletes every shared-memory file whose name starts with <paramref name="prefix"/>.</summary>

@@ -36,6 +36,7 @@ internal sealed unsafe class Ring : IDisposable
     private readonly SemLock space;
     private readonly bool owner;
     private readonly bool isPipe;
+    private int spillsRemoved;
     private long headSeen; // The consumers' position as this producer last read it: re-read only when the ring looks full.
     private static int spills; // Process-wide: two views of one ring in a process must not pick the same spill name.
 
@@ -48,24 +49,24 @@ internal sealed unsafe class Ring : IDisposable
     /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>
     /// <param name="pipe">For a pipe: readers then treat "no writer left" as the end of the stream.</param>
     /// <param name="capacity">The ring's size in bytes.</param>
-    public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity)
+    public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity) => Parts.Build(typeof(Ring), parts =>
     {
-        var memory = new SharedMemory(sizeof(Header) + (long)capacity);
+        var memory = parts.Add(new SharedMemory(sizeof(Header) + (long)capacity));
         var h = (Header*)memory.Address;
         h->IsPipe = pipe ? 1 : 0;
         h->Capacity = capacity;
         h->MaxItems = maxItems;
         var ring = new Ring(
             memory,
-            SemLock.Create(0, int.MaxValue, countValue: false),
-            SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue, countValue: false),
-            SemLock.CreateLock(),
-            SemLock.CreateLock(),
-            SemLock.Create(0, int.MaxValue, countValue: false),
+            parts.Add(SemLock.Create(0, int.MaxValue, countValue: false)),
+            parts.Add(SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue, countValue: false)),
+            parts.Add(SemLock.CreateLock()),
+            parts.Add(SemLock.CreateLock()),
+            parts.Add(SemLock.Create(0, int.MaxValue, countValue: false)),
             owner: true);
         ResourceTracker.Register(ResourceTracker.Kind.SharedMemoryPrefix, ring.SpillPrefix);
         return ring;
-    }
+    });
 
     /// <summary>Opens a ring another process created.</summary>
     public static Ring Open(Handle handle) => new(
@@ -181,7 +182,7 @@ internal sealed unsafe class Ring : IDisposable
     /// <returns>False if there was no room in time; nothing was written then.</returns>
     public bool Put(ReadOnlySpan<byte> message, bool block, double? timeout)
     {
-        var deadline = Deadline(block, timeout);
+        var deadline = DeadlineOf(block, timeout);
         var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
         if (bounded && !slots.Acquire(block, Left(deadline)))
         {
@@ -194,7 +195,11 @@ internal sealed unsafe class Ring : IDisposable
         if (message.Length + sizeof(int) > H->Capacity / 2)
         {
             var name = $"{SpillPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref spills)}";
-            File.WriteAllBytes(Path.Combine(SharedMemory.Folder, name), message.ToArray());
+            using (var file = SharedMemory.CreateFile(Path.Combine(SharedMemory.Folder, name)))
+            {
+                file.Write(message);
+            }
+
             spill = Encoding.UTF8.GetBytes(name);
         }
 
@@ -251,9 +256,17 @@ internal sealed unsafe class Ring : IDisposable
 
     /// <summary>Reads one message, waiting as <paramref name="block"/> and <paramref name="timeout"/> say.</summary>
     /// <returns>The message, or null if none came in time (or, for a pipe, no writer is left and the ring is empty).</returns>
-    public byte[]? Get(bool block, double? timeout)
+    /// <param name="block">Wait for a message.</param>
+    /// <param name="timeout">At most this many seconds (forever if null).</param>
+    /// <param name="claim">If given, called with the message before it is marked read (see <see cref="TakeClaimed"/>).</param>
+    public byte[]? Get(bool block, double? timeout, Action<byte[]>? claim = null)
     {
-        var deadline = Deadline(block, timeout);
+        var deadline = DeadlineOf(block, timeout);
+        if (claim is not null)
+        {
+            return TakeClaimed(claim, block, deadline);
+        }
+
         while (true)
         {
             // Slices, so a pipe reader notices within one that the last writer has died.
@@ -295,7 +308,7 @@ internal sealed unsafe class Ring : IDisposable
     /// <returns>False if none came in time, or (a pipe) no writer is left.</returns>
     public bool Poll(double? timeout)
     {
-        var deadline = Deadline(block: true, timeout);
+        var deadline = DeadlineOf(block: true, timeout);
         while (true)
         {
             if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds)))
@@ -317,6 +330,61 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a message for a reader that may be killed at any instant (a pool worker), so that the
+    /// message is never lost: <paramref name="claim"/> runs under the read lock before the message is
+    /// marked read, so a reader that dies before the mark leaves the message to the next reader, and
+    /// one that dies after it has claimed it. The message count in shared memory decides, not the
+    /// semaphore: a unit taken by a reader that died cannot hide a message; a waiter looks again
+    /// every <see cref="Slice"/>.
+    /// </summary>
+    private byte[]? TakeClaimed(Action<byte[]> claim, bool block, DateTime? deadline)
+    {
+        if (!AcquireLock(getLock, block, deadline))
+        {
+            return null;
+        }
+
+        try
+        {
+            var unit = false;
+            while (Count == 0)
+            {
+                var left = Left(deadline);
+                if (!block || left == 0 || (isPipe && WritersGone))
+                {
+                    return null;
+                }
+
+                unit = items.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds));
+            }
+
+            var message = ReadHead(out var stored, out var spillPath);
+            claim(message);
+            Publish(stored, spillPath);
+            if (!unit)
+            {
+                _ = items.Acquire(block: false, null); // Its unit; absent if a dead reader took it.
+            }
+
+            if (Volatile.Read(ref H->SpaceWaiters) > 0)
+            {
+                space.Release();
+            }
+
+            if (H->MaxItems > 0)
+            {
+                slots.Release();
+            }
+
+            return message;
+        }
+        finally
+        {
+            getLock.Release();
+        }
+    }
+
     private byte[]? TakeMessage()
     {
         AcquireLock(getLock, block: true, null);
@@ -327,25 +395,9 @@ internal sealed unsafe class Ring : IDisposable
                 return null; // A wake-up unit from RemoveWriter, not a message (only pipes have them).
             }
 
-            var capacity = H->Capacity;
-            var head = H->Head;
-            Span<byte> lengthBytes = stackalloc byte[sizeof(int)];
-            Read(head, lengthBytes, capacity);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(lengthBytes);
-            var stored = length >= 0 ? length : SpillMark - length;
-            var message = new byte[stored];
-            Read(head + sizeof(int), message, capacity);
-            Volatile.Write(ref H->Head, head + sizeof(int) + stored);
-            Volatile.Write(ref H->Gets, H->Gets + 1); // Under getLock: one writer.
-            if (length >= 0)
-            {
-                return message;
-            }
-
-            var path = Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(message));
-            var spilled = File.ReadAllBytes(path);
-            File.Delete(path);
-            return spilled;
+            var message = ReadHead(out var stored, out var spillPath);
+            Publish(stored, spillPath);
+            return message;
         }
         finally
         {
@@ -353,14 +405,43 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    // Reads the message at the head (a spilled one from its file) without marking it read.
+    private byte[] ReadHead(out int stored, out string? spillPath)
+    {
+        var capacity = H->Capacity;
+        var head = H->Head;
+        Span<byte> lengthBytes = stackalloc byte[sizeof(int)];
+        Read(head, lengthBytes, capacity);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(lengthBytes);
+        stored = length >= 0 ? length : SpillMark - length;
+        var message = new byte[stored];
+        Read(head + sizeof(int), message, capacity);
+        if (length >= 0)
+        {
+            spillPath = null;
+            return message;
+        }
+
+        spillPath = Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(message));
+        return File.ReadAllBytes(spillPath);
+    }
+
+    // Marks the head message read (under getLock), then deletes its spill file.
+    private void Publish(int stored, string? spillPath)
+    {
+        Volatile.Write(ref H->Head, H->Head + sizeof(int) + stored);
+        Volatile.Write(ref H->Gets, H->Gets + 1); // Under getLock: one writer.
+        if (spillPath is not null)
+        {
+            File.Delete(spillPath);
+        }
+    }
+
     /// <summary>Closes it here; the creator also removes the OS objects and any spilled message left.</summary>
     public void Dispose()
     {
-        if (owner)
-        {
-            ResourceTracker.RemovePrefix(SpillPrefix);
-            ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemoryPrefix, SpillPrefix);
-        }
+        RemoveSpills();
+        GC.SuppressFinalize(this);
 
         foreach (var s in (ReadOnlySpan<SemLock>)[items, slots, putLock, getLock, space])
         {
@@ -370,14 +451,23 @@ internal sealed unsafe class Ring : IDisposable
         memory.Dispose();
     }
 
-    private static DateTime? Deadline(bool block, double? timeout)
-    {
-        if (timeout is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
-        }
+    // A ring dropped without Dispose: its semaphores and memory have finalizers of their own; its spill files, here.
+    ~Ring() => RemoveSpills();
 
-        return block && timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : block ? null : DateTime.UtcNow;
+    private void RemoveSpills()
+    {
+        if (owner && Interlocked.Exchange(ref spillsRemoved, 1) == 0)
+        {
+            ResourceTracker.RemovePrefix(SpillPrefix);
+            ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemoryPrefix, SpillPrefix);
+        }
+    }
+
+    // Python's rules (see Multiprocessing.Deadline), as a point in time.
+    private static DateTime? DeadlineOf(bool block, double? timeout)
+    {
+        var wait = Multiprocessing.Deadline.ToTimeSpan(block ? timeout : 0, nameof(timeout));
+        return wait == Timeout.InfiniteTimeSpan ? null : DateTime.UtcNow + wait;
     }
 
     private static double? Left(DateTime? deadline) => deadline is { } d ? Math.Max(0, (d - DateTime.UtcNow).TotalSeconds) : null;

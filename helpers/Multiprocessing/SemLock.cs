@@ -24,6 +24,7 @@ internal sealed unsafe class SemLock : IDisposable
     private readonly NamedSemaphore semaphore;
     private readonly SharedMemory memory;
     private readonly bool owner;
+    private int closed;
 
     private SemLock(NamedSemaphore semaphore, SharedMemory memory, bool owner) => (this.semaphore, this.memory, this.owner) = (semaphore, memory, owner);
 
@@ -40,7 +41,17 @@ internal sealed unsafe class SemLock : IDisposable
         {
             var name = ResourceTracker.NewName("sem");
             var semaphore = NamedSemaphore.Create(name, value, maximum);
-            ResourceTracker.Register(ResourceTracker.Kind.Semaphore, name);
+            try
+            {
+                ResourceTracker.Register(ResourceTracker.Kind.Semaphore, name);
+            }
+            catch
+            {
+                semaphore.Dispose();
+                semaphore.Unlink();
+                throw;
+            }
+
             var state = (State*)memory.Address;
             state->Value = value;
             state->Maximum = maximum;
@@ -106,11 +117,8 @@ internal sealed unsafe class SemLock : IDisposable
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
     public bool Acquire(bool block, double? timeout)
     {
-        if (timeout is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
-        }
-
+        var wait = Deadline.ToTimeSpan(timeout); // Python's rules: null forever, negative 0; NaN refused.
+        timeout = wait == Timeout.InfiniteTimeSpan ? null : wait.TotalSeconds;
         if (IsLock)
         {
             return AcquireLock(block, timeout);
@@ -200,16 +208,15 @@ internal sealed unsafe class SemLock : IDisposable
             }
         }
 
-        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : (DateTime?)null;
+        var deadline = Deadline.After(timeout);
         while (Interlocked.Exchange(ref S->Word, Contended) != Free)
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            if (deadline.HasPassed)
             {
                 return false;
             }
 
-            if (!semaphore.Wait(left is { } l && l < Slice ? l : Slice))
+            if (!semaphore.Wait(deadline.RemainingAtMost(Slice)))
             {
                 ReclaimIfAbandoned();
             }
@@ -257,14 +264,27 @@ internal sealed unsafe class SemLock : IDisposable
     /// <summary>Closes it here; the creator also removes its names.</summary>
     public void Dispose()
     {
+        Close();
+        memory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    // Dropped without Dispose: the shared state is freed by its own finalizer; the semaphore, here.
+    ~SemLock() => Close();
+
+    private void Close()
+    {
+        if (Interlocked.Exchange(ref closed, 1) != 0)
+        {
+            return;
+        }
+
         semaphore.Dispose();
         if (owner)
         {
             semaphore.Unlink();
             ResourceTracker.Unregister(ResourceTracker.Kind.Semaphore, semaphore.Name);
         }
-
-        memory.Dispose();
     }
 
     /// <summary>What crosses to another process.</summary>

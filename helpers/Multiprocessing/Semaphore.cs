@@ -13,7 +13,7 @@ public class Semaphore : IAcquirable, IDisposable, IShareable<Semaphore, SemLock
     /// <summary>Creates a semaphore with <paramref name="value"/> units.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public Semaphore(int value = 1)
-        : this(SemLock.Create(value, int.MaxValue))
+        : this(Parts.Build(typeof(Semaphore), _ => SemLock.Create(value, int.MaxValue)))
     {
     }
 
@@ -29,6 +29,9 @@ public class Semaphore : IAcquirable, IDisposable, IShareable<Semaphore, SemLock
 
     /// <inheritdoc/>
     public virtual void Release() => Core.Release();
+
+    /// <summary>Python's <c>with x:</c> as <c>using (x.EnterScope()) { ... }</c>: acquires (waiting as long as needed) and releases however the block ends.</summary>
+    public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
 
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
     public void Dispose()

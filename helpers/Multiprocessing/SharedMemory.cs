@@ -37,34 +37,55 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         (Name, Size, owner) = (name, size, create);
+        var path = Path.Combine(Folder, name);
         if (OperatingSystem.IsWindows())
         {
             file = create ? MemoryMappedFile.CreateNew("Local\\" + name, size) : MemoryMappedFile.OpenExisting("Local\\" + name);
         }
-        else
+        else if (!create)
         {
-            var path = Path.Combine(Folder, name);
-            if (create)
-            {
-                ResourceTracker.Register(ResourceTracker.Kind.SharedMemory, name);
-            }
-            else if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"The shared memory '{name}' no longer exists: the process that created it has disposed of it or exited.");
-            }
-
-            using var stream = new FileStream(path, create ? FileMode.CreateNew : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            if (create)
-            {
-                stream.SetLength(size); // Sparse: pages are allocated when first written.
-            }
-
+            using var stream = File.Exists(path)
+                ? new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)
+                : throw new InvalidOperationException($"The shared memory '{name}' no longer exists: the process that created it has disposed of it or exited.");
             file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
         }
+        else
+        {
+            var stream = CreateFile(path); // Throws, leaving nothing, if the name is taken.
+            try
+            {
+                stream.SetLength(size); // Sparse: pages are allocated when first written.
+                file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            }
+            catch
+            {
+                stream.Dispose();
+                File.Delete(path);
+                throw;
+            }
+        }
 
-        view = file.CreateViewAccessor(0, size);
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        pointer += view.PointerOffset;
+        try
+        {
+            view = file.CreateViewAccessor(0, size);
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            pointer += view.PointerOffset;
+        }
+        catch
+        {
+            file.Dispose();
+            if (create && !OperatingSystem.IsWindows())
+            {
+                File.Delete(path);
+            }
+
+            throw;
+        }
+
+        if (create)
+        {
+            ResourceTracker.Register(ResourceTracker.Kind.SharedMemory, name);
+        }
     }
 
     /// <summary>The OS-wide name another process attaches with.</summary>
@@ -75,10 +96,25 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
 
     /// <summary>The address of the block in this process.</summary>
     /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
-    public byte* Address => pointer != null ? pointer : throw new ObjectDisposedException(nameof(SharedMemory), $"Shared memory '{Name}' is closed.");
+    public byte* Address => pointer != null ? pointer : throw new ObjectDisposedException(nameof(SharedMemory), $"Shared memory '{Name}' was released by Dispose() (or the end of a using block), so the object that keeps its state there can no longer be used: create a new one.");
 
     /// <summary>The whole block as a span (at most 2 GiB).</summary>
     public Span<byte> Span => new(Address, (int)Math.Min(Size, int.MaxValue));
+
+    /// <summary>
+    /// Creates a file readable and writable by its owner only (0600, as CPython's shared memory), and
+    /// only if no file has that name: a file someone else planted there is never opened.
+    /// </summary>
+    internal static FileStream CreateFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
+    }
 
     /// <summary>Attaches to a block another process created (Python: <c>SharedMemory(name)</c>).</summary>
     /// <exception cref="InvalidOperationException">No block has that name (any more).</exception>
@@ -96,9 +132,28 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
         view.SafeMemoryMappedViewHandle.ReleasePointer();
         view.Dispose();
         file.Dispose();
+        Unlink();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A block dropped without <see cref="Dispose"/>: its mapping is freed by its own handles, and its name here (as CPython frees on garbage collection).</summary>
+    ~SharedMemory()
+    {
+        if (pointer != null)
+        {
+            Unlink();
+        }
+    }
+
+    private void Unlink()
+    {
         if (owner && !OperatingSystem.IsWindows())
         {
             File.Delete(Path.Combine(Folder, Name));
+        }
+
+        if (owner)
+        {
             ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemory, Name);
         }
     }

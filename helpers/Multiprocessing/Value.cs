@@ -19,9 +19,9 @@ public sealed unsafe class Value<T> : IDisposable, IShareable<Value<T>, Value<T>
 
     /// <summary>Creates a shared value; with <paramref name="lock"/> (Python's default) it comes with an <see cref="RLock"/>.</summary>
     public Value(T initial = default, bool @lock = true)
-        : this(new SharedMemory(sizeof(T)), @lock ? new RLock() : null) => Set(initial);
+        : this(Parts.Build(typeof(Value<T>), parts => (parts.Add(new SharedMemory(sizeof(T))), @lock ? parts.Add(new RLock()) : null))) => Set(initial);
 
-    private Value(SharedMemory memory, RLock? lockObject) => (this.memory, this.lockObject) = (memory, lockObject);
+    private Value((SharedMemory Memory, RLock? Lock) parts) => (memory, lockObject) = parts;
 
     /// <summary>Reads the value from shared memory (Python's <c>v.value</c>).</summary>
     public T Get() => Unsafe.Read<T>(memory.Address);
@@ -46,9 +46,9 @@ public sealed unsafe class Value<T> : IDisposable, IShareable<Value<T>, Value<T>
     Handle IShareable<Value<T>, Handle>.ToHandle() =>
         new(Shared.HandleOf<SharedMemory, SharedMemory.Handle>(memory), lockObject is null ? null : Shared.HandleOf<RLock, SemLock.Handle>(lockObject));
 
-    static Value<T> IShareable<Value<T>, Handle>.FromHandle(Handle handle) => new(
+    static Value<T> IShareable<Value<T>, Handle>.FromHandle(Handle handle) => new((
         SharedMemory.Attach(handle.Memory.Name, handle.Memory.Size),
-        handle.Lock is { } l ? Shared.Open<RLock>(l) : null);
+        handle.Lock is { } l ? Shared.Open<RLock>(l) : null));
 
     /// <summary>What crosses to another process.</summary>
     internal sealed record Handle(SharedMemory.Handle Memory, SemLock.Handle? Lock);

@@ -19,10 +19,10 @@ public sealed class Condition : IAcquirable
     /// <summary>Python's <c>acquire(blocking=True, timeout=None)</c>: takes the lock, at once if <paramref name="block"/> is false, else within <paramref name="timeout"/> seconds (forever if null).</summary>
     /// <returns>False if not taken.</returns>
     public bool Acquire(bool block = true, double? timeout = null) =>
-        Monitor.TryEnter(gate, !block ? TimeSpan.Zero : timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+        Monitor.TryEnter(gate, Deadline.ToTimeSpan(block ? timeout : 0));
 
     /// <summary>Releases the lock (Python's <c>release()</c>).</summary>
-    /// <exception cref="InvalidOperationException">This thread does not hold it.</exception>
+    /// <exception cref="SynchronizationLockException">This thread does not hold it.</exception>
     public void Release()
     {
         CheckHeld("release");
@@ -30,15 +30,16 @@ public sealed class Condition : IAcquirable
     }
 
     /// <summary>Python's <c>with cond:</c> as <c>using (cond.EnterScope()) { … }</c>.</summary>
-    public AcquiredScope EnterScope() => AcquirableExtensions.EnterScope(this);
+    public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
 
     /// <summary>Python's <c>wait(timeout=None)</c>: releases the lock, sleeps until notified or the timeout passes, takes the lock again.</summary>
     /// <returns>False if the timeout passed.</returns>
-    /// <exception cref="InvalidOperationException">This thread does not hold the lock (Python's RuntimeError).</exception>
+    /// <exception cref="SynchronizationLockException">This thread does not hold the lock (Python's RuntimeError).</exception>
     public bool Wait(double? timeout = null)
     {
+        var wait = Deadline.ToTimeSpan(timeout);
         CheckHeld("wait on");
-        return Monitor.Wait(gate, timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+        return Monitor.Wait(gate, wait);
     }
 
     /// <summary>Python's <c>wait_for(predicate, timeout=None)</c>: waits until <paramref name="predicate"/> is true, at most <paramref name="timeout"/> seconds in all.</summary>
@@ -46,18 +47,12 @@ public sealed class Condition : IAcquirable
     public bool WaitFor(Func<bool> predicate, double? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(predicate);
+        var deadline = Deadline.After(timeout);
         CheckHeld("wait on");
-        var deadline = timeout is { } t ? DateTime.UtcNow + TimeSpan.FromSeconds(t) : DateTime.MaxValue;
         var result = predicate();
-        while (!result)
+        while (!result && !deadline.HasPassed)
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            Monitor.Wait(gate, deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : left);
+            Monitor.Wait(gate, deadline.Remaining);
             result = predicate();
         }
 
@@ -65,7 +60,7 @@ public sealed class Condition : IAcquirable
     }
 
     /// <summary>Python's <c>notify(n=1)</c>: wakes up to <paramref name="n"/> waiters.</summary>
-    /// <exception cref="InvalidOperationException">This thread does not hold the lock.</exception>
+    /// <exception cref="SynchronizationLockException">This thread does not hold the lock.</exception>
     public void Notify(int n = 1)
     {
         CheckHeld("notify");
@@ -87,7 +82,7 @@ public sealed class Condition : IAcquirable
     {
         if (!Monitor.IsEntered(gate))
         {
-            throw new InvalidOperationException($"Cannot {what} a Condition whose lock this thread does not hold: use it inside using (c.EnterScope()) {{ ... }}.");
+            throw Acquirable.NotHeld(nameof(Condition), what);
         }
     }
 }

@@ -105,12 +105,7 @@ public class Thread
             throw new InvalidOperationException("A thread cannot join itself: it would wait forever.");
         }
 
-        if (timeout is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout cannot be negative.");
-        }
-
-        _ = thread.Join(timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan);
+        _ = thread.Join(Deadline.ToTimeSpan(timeout));
     }
 
     /// <inheritdoc/>

@@ -14,8 +14,8 @@ namespace Helpers.Multiprocessing.Platform;
 /// </remarks>
 internal static partial class Posix
 {
-    public const int OCreat = 0x40;
-    public const int OExcl = 0x80;
+    public static readonly int OCreat = OperatingSystem.IsMacOS() ? 0x200 : 0x40;
+    public static readonly int OExcl = OperatingSystem.IsMacOS() ? 0x800 : 0x80;
     public const int EIntr = 4;
     public const int EAgain = 11;
     public const int ETimedOut = 110;
@@ -57,6 +57,9 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
+    public static partial int SetSid();
 
     /// <summary>True while a process with this id exists (signal 0 probes without sending).</summary>
     public static bool ProcessExists(int pid) => Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1; // EPERM: exists, not ours

@@ -6,7 +6,7 @@ using Xunit;
 namespace Helpers.Tests.Multiprocessing;
 
 /// <summary>Locks and shared memory across processes, with the expectations of CPython's tests.</summary>
-public sealed class LockTests
+public sealed class LockTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void A_lock_is_not_reentrant_and_cannot_be_released_twice()
@@ -16,7 +16,7 @@ public sealed class LockTests
         Assert.False(l.Acquire(block: false));
         Assert.False(l.Acquire(timeout: 0.05));
         l.Release();
-        Assert.Throws<InvalidOperationException>(l.Release);
+        Assert.Throws<SynchronizationLockException>(l.Release);
     }
 
     [Fact]
@@ -30,10 +30,10 @@ public sealed class LockTests
         var other = new Thread(() => fromOtherThread = Record.Exception(r.Release));
         other.Start();
         Assert.True(other.Join(TimeSpan.FromSeconds(10)));
-        Assert.IsType<InvalidOperationException>(fromOtherThread);
+        Assert.IsType<SynchronizationLockException>(fromOtherThread);
         r.Release();
         r.Release();
-        Assert.Throws<InvalidOperationException>(r.Release);
+        Assert.Throws<SynchronizationLockException>(r.Release);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LockTests
         s.Release();
         Assert.Equal(2, s.GetValue());
         using var b = new BoundedSemaphore(1);
-        Assert.Throws<InvalidOperationException>(b.Release);
+        Assert.Throws<SynchronizationLockException>(b.Release);
         Assert.True(b.Acquire());
         b.Release();
     }

@@ -33,4 +33,13 @@ public static class PoolTargets
         Thread.Sleep(Timeout.Infinite);
         return 0;
     }
+
+    // The note's pool functions return nothing: def fun1(): pass.
+    public static void Fun1()
+    {
+    }
+
+    public static void Touch(string path) => File.WriteAllText(path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static void FailQuietly(string why) => throw new InvalidOperationException(why);
 }

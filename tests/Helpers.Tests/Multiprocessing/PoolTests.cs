@@ -5,7 +5,7 @@ using Process = Helpers.Multiprocessing.Process;
 namespace Helpers.Tests.Multiprocessing;
 
 /// <summary>Pool semantics, with the expectations of CPython's test_multiprocessing, and what CPython gets wrong.</summary>
-public sealed class PoolTests
+public sealed class PoolTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Apply_and_apply_async_return_results_and_call_the_callback()
@@ -95,12 +95,14 @@ public sealed class PoolTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Pool(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Pool(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Pool(1, maxtasksperchild: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Pool(1, maxtasksperchild: -1));
 
         var pool = new Pool(1);
         Assert.Throws<InvalidOperationException>(() => pool.Join());
         Assert.Throws<ArgumentException>(() => pool.ApplyAsync(PoolTargets.Length, new MemoryStream()));
         var unsendable = pool.ApplyAsync(PoolTargets.Unsendable, 1);
-        Assert.Throws<ArgumentException>(() => unsendable.Get(60));
+        Assert.Throws<MaybeEncodingException>(() => unsendable.Get(60));
         Assert.Equal(9, pool.Apply(PoolTargets.Square, 3));
         pool.Close();
         Assert.Throws<InvalidOperationException>(() => pool.Apply(PoolTargets.Square, 1));

@@ -5,7 +5,7 @@ using Xunit;
 namespace Helpers.Tests.Multiprocessing;
 
 /// <summary>Process semantics, with the expectations of CPython's own test_multiprocessing.</summary>
-public sealed class ProcessTests : IDisposable
+public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
@@ -58,7 +58,7 @@ public sealed class ProcessTests : IDisposable
         Assert.Null(me.ExitCode);
         Assert.Null(Mp.ParentProcess());
         Assert.Throws<InvalidOperationException>(me.Start);
-        Assert.Throws<InvalidOperationException>(me.Join);
+        Assert.Throws<InvalidOperationException>(() => me.Join());
         Assert.Equal(Environment.ProcessorCount, Mp.CpuCount());
     }
 
@@ -212,7 +212,7 @@ public sealed class ProcessTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => p.ExitCode);
         Assert.Throws<InvalidOperationException>(() => p.IsAlive);
         Assert.Throws<InvalidOperationException>(p.Start);
-        Assert.Throws<InvalidOperationException>(p.Join);
+        Assert.Throws<InvalidOperationException>(() => p.Join());
         Assert.Throws<InvalidOperationException>(p.Terminate);
         Assert.Equal(p.Name, p.Name); // The name stays readable, as in Python.
     }
@@ -229,7 +229,7 @@ public sealed class ProcessTests : IDisposable
     public void Misuse_is_an_error_that_says_what_to_do()
     {
         var p = new Process(Targets.Nothing);
-        Assert.Contains("Start()", Assert.Throws<InvalidOperationException>(p.Join).Message, StringComparison.Ordinal);
+        Assert.Contains("Start()", Assert.Throws<InvalidOperationException>(() => p.Join()).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(p.Terminate);
         p.Start();
         Assert.Contains("only once", Assert.Throws<InvalidOperationException>(p.Start).Message, StringComparison.Ordinal);

@@ -7,7 +7,7 @@ using Xunit;
 namespace Helpers.Tests.Multiprocessing;
 
 /// <summary>Queue semantics across processes, with the expectations of CPython's test_multiprocessing.</summary>
-public sealed class QueueTests
+public sealed class QueueTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Items_come_out_in_order_and_qsize_follows()

@@ -7,7 +7,7 @@ using Process = Helpers.Multiprocessing.Process;
 namespace Helpers.Tests.Multiprocessing;
 
 /// <summary>Condition, Event, Barrier, JoinableQueue and Pipe across processes, as CPython's tests expect them.</summary>
-public sealed class SyncTests
+public sealed class SyncTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Notify_wakes_exactly_one_waiter_and_notify_all_the_rest()
@@ -42,8 +42,8 @@ public sealed class SyncTests
     public void Wait_and_notify_need_the_lock_and_wait_for_times_out_with_the_predicate_false()
     {
         using var c = new Condition(new MP.Lock());
-        Assert.Throws<InvalidOperationException>(() => c.Wait(0.01));
-        Assert.Throws<InvalidOperationException>(() => c.Notify());
+        Assert.Throws<SynchronizationLockException>(() => c.Wait(0.01));
+        Assert.Throws<SynchronizationLockException>(() => c.Notify());
         using (c.EnterScope())
         {
             var clock = Stopwatch.StartNew();

@@ -10,7 +10,7 @@ namespace Helpers.Tests.Notebooks;
 /// in a real .NET Interactive C# kernel.
 /// </summary>
 [Collection(nameof(NotebookTests))]
-public sealed partial class CellTargetTests
+public sealed partial class CellTargetTests : IClassFixture<LeakCheck>
 {
     private static readonly string Setup = $"#r \"{typeof(Process).Assembly.Location}\"\nusing Helpers.Multiprocessing;";
 

@@ -8,10 +8,12 @@ namespace Helpers.Tests.Notebooks;
 /// they do in VS Code.
 /// </summary>
 [Collection(nameof(NotebookTests))] // One kernel at a time: each notebook measures and starts processes.
-public sealed class NotebookTests
+public sealed class NotebookTests : IClassFixture<LeakCheck>
 {
+    // The lessons: every notebook with code (the contents, 00-index, is prose and links only).
     public static TheoryData<string> Notebooks => [.. Directory
         .GetFiles(Path.Combine(NotebookRun.RepositoryRoot, "notebooks"), "*.ipynb")
+        .Where(f => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(f))!["cells"]!.AsArray().Any(c => (string?)c!["cell_type"] == "code"))
         .Select(f => Path.GetFileName(f))
         .Order(StringComparer.Ordinal)];
 

@@ -4,7 +4,7 @@ using PyThreading = Helpers.Threading;
 namespace Helpers.Tests.Threading;
 
 /// <summary>The Python-shaped thread and condition, with the expectations of CPython's test_threading.</summary>
-public sealed class ThreadTests
+public sealed class ThreadTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void A_target_runs_with_its_arguments_and_join_waits_for_it()
@@ -99,9 +99,9 @@ public sealed class ThreadTests
     public void Waiting_or_notifying_without_the_lock_is_an_error_and_wait_times_out()
     {
         var cond = new PyThreading.Condition();
-        Assert.Throws<InvalidOperationException>(() => cond.Wait(0.01));
-        Assert.Throws<InvalidOperationException>(() => cond.Notify());
-        Assert.Throws<InvalidOperationException>(cond.Release);
+        Assert.Throws<SynchronizationLockException>(() => cond.Wait(0.01));
+        Assert.Throws<SynchronizationLockException>(() => cond.Notify());
+        Assert.Throws<SynchronizationLockException>(cond.Release);
         using (cond.EnterScope())
         {
             Assert.False(cond.Wait(0.05));

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Helpers.Multiprocessing;
+using Xunit;
+using Process = System.Diagnostics.Process;
+
+namespace Helpers.Tests.Notebooks;
+
+/// <summary>
+/// Nothing is left behind however a kernel ends: a real C# kernel (the runner's, in a process of its
+/// own, in a new session and process group as Jupyter starts one) creates shared objects and a
+/// child, and is then killed as Jupyter restarts it (its whole process group), as VS Code ends it
+/// (its process tree), or alone with SIGKILL. Its names must all disappear, and its child too.
+/// </summary>
+[Collection(nameof(NotebookTests))]
+public sealed class KernelEndTests : IClassFixture<LeakCheck>
+{
+    public enum Ending
+    {
+        KillKernelAlone,
+        KillProcessGroup,
+        KillProcessTree,
+    }
+
+    [Theory]
+    [InlineData(Ending.KillKernelAlone)]
+    [InlineData(Ending.KillProcessGroup)]
+    [InlineData(Ending.KillProcessTree)]
+    public async Task Nothing_is_left_however_the_kernel_ends(Ending ending)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // setsid and /dev/shm; Windows names die with their handles.
+        }
+
+        using var dir = new TempDir();
+        var report = dir.File("report.txt");
+        var notebook = NotebookRun.Write(dir, "kernel.ipynb",
+            $"#r \"{typeof(Mp).Assembly.Location}\"\nusing mp = Helpers.Multiprocessing;",
+            "void Forever() => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);",
+            $$"""
+            var l = new mp.Lock();
+            var q = new mp.Queue<int>();
+            q.Put(1);
+            var e = new mp.Event();
+            var child = new mp.Process(Forever);
+            child.Start();
+            System.IO.File.WriteAllLines(@"{{report}}.tmp", mp.Mp.SharedObjects().Select(o => o.Name).Append($"child {child.Pid}"));
+            System.IO.File.Move(@"{{report}}.tmp", @"{{report}}");
+            System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+            """);
+
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["dotnet", "exec", typeof(NotebookRunner.Runner).Assembly.Location, "--one", notebook, dir.File("out.ipynb")])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var kernel = Process.Start(info)!;
+        _ = kernel.StandardOutput.ReadToEndAsync();
+        var stderr = kernel.StandardError.ReadToEndAsync();
+        try
+        {
+            Assert.True(Wait.Until(() => File.Exists(report), 120), $"the kernel never reported its objects: {(kernel.HasExited ? await stderr : "still running")}");
+        }
+        catch
+        {
+            kernel.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var lines = File.ReadAllLines(report);
+        var names = lines.Where(l => l.StartsWith("hmp-", StringComparison.Ordinal)).ToList();
+        var child = int.Parse(lines.Single(l => l.StartsWith("child ", StringComparison.Ordinal))["child ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEmpty(names);
+        Assert.Contains(names, n => Exists(n));
+
+        switch (ending)
+        {
+            case Ending.KillKernelAlone:
+                kernel.Kill();
+                break;
+            case Ending.KillProcessGroup:
+                Assert.Equal(0, Kill(-kernel.Id, 9)); // setsid made the kernel its group's leader.
+                break;
+            case Ending.KillProcessTree:
+                kernel.Kill(entireProcessTree: true);
+                break;
+        }
+
+        await kernel.WaitForExitAsync();
+        Assert.True(Wait.Until(() => !names.Any(Exists), 30), $"left after {ending}: {string.Join(", ", names.Where(Exists))}");
+        Assert.True(Wait.PidGone(child), $"the kernel's child {child} outlived it");
+    }
+
+    private static bool Exists(string name) =>
+        File.Exists(Path.Combine(SharedMemory.Folder, name)) || File.Exists(Path.Combine(SharedMemory.Folder, "sem." + name))
+        || (name.EndsWith("-spill-", StringComparison.Ordinal) && Directory.GetFiles(SharedMemory.Folder, name + "*").Length > 0);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

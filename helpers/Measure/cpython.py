@@ -1,7 +1,13 @@
-"""CPython's multiprocessing on the same workloads as Program.cs; prints one JSON object."""
+"""CPython's multiprocessing and threading on the helpers' workloads, measured in the same run.
+
+python3 cpython.py [START_METHOD]          the benchmark figures (tests/Benchmarks), as one JSON object
+python3 cpython.py serve [START_METHOD]    one timed job per line on stdin, "primes threads|processes WORKERS LIMIT",
+                                           answered with its wall time in seconds (Helpers.Measure.CPython)
+"""
 import json
 import multiprocessing as mp
 import sys
+import threading
 import time
 
 
@@ -115,8 +121,53 @@ def pool_figures(trips, items, limit):
     return {"pool_start": startup * 1000, "apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
 
 
+def primes_with_threads(workers, ranges):
+    it = iter(ranges)
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                r = next(it, None)
+            if r is None:
+                return
+            count_primes(r)
+
+    ts = [threading.Thread(target=work) for _ in range(workers)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
+def serve():
+    pools = {}
+    try:
+        for line in sys.stdin:
+            job, kind, workers, limit = line.split()
+            workers, limit = int(workers), int(limit)
+            ranges = [(i * limit // 48, (i + 1) * limit // 48) for i in range(48)]
+            if kind == "processes" and workers not in pools:
+                pools[workers] = mp.Pool(workers)
+                pools[workers].map(square, range(4 * workers), chunksize=1)
+            t = time.perf_counter()
+            if kind == "threads":
+                primes_with_threads(workers, ranges)
+            else:
+                pools[workers].map(count_primes, ranges, chunksize=1)
+            print(time.perf_counter() - t, flush=True)
+    finally:
+        for pool in pools.values():
+            pool.terminate()
+
+
 if __name__ == "__main__":
-    method = sys.argv[1] if len(sys.argv) > 1 else "spawn"
+    args = sys.argv[1:]
+    if args[:1] == ["serve"]:
+        mp.set_start_method(args[1] if len(args) > 1 else "spawn")
+        serve()
+        sys.exit(0)
+    method = args[0] if args else "spawn"
     mp.set_start_method(method)
     figures = {
         "queue": queue_throughput(200_000),

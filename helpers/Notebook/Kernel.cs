@@ -52,6 +52,7 @@ internal static class KernelGlue
         // The convention formatter covers a Process; a list of processes (ActiveChildren(), an array)
         // has no attribute to carry one, so it is registered here.
         Formatter.Register<IEnumerable<Process>>((processes, writer) => writer.Write(ProcessFormatter.ToHtml([.. processes])), HtmlFormatter.MimeType);
+        TableFormatter.Register();
         if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)
         {
             CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);

@@ -26,9 +26,16 @@ public static class SpeedupChart
         {
             x = c.Points.Select(p => p.Workers).ToArray(),
             y = c.Points.Select(p => Math.Round(p.Speedup, 2)).ToArray(),
+            error_y = new Error_y // The range of the repetitions: a point is only as sure as its bar is short.
+            {
+                type = "data",
+                symmetric = false,
+                array = c.Points.Select(p => Math.Round(p.High - p.Speedup, 3)).ToArray(),
+                arrayminus = c.Points.Select(p => Math.Round(p.Speedup - p.Low, 3)).ToArray(),
+            },
             mode = "lines+markers",
             name = c.Name,
-            text = c.Points.Select(p => FormattableString.Invariant($"{p.Seconds:F2} s, efficiency {p.Efficiency:P0}")).ToArray(),
+            text = c.Points.Select(p => FormattableString.Invariant($"{p.Seconds.ToString("F2")} s, efficiency {p.Efficiency:P0}")).ToArray(),
         }));
         var chart = Chart.Plot(traces);
         chart.WithTitle(title ?? $"Speedup against workers on {cpus} CPUs");
@@ -38,8 +45,9 @@ public static class SpeedupChart
     }
 
     /// <summary>
-    /// A line of text shown in the running cell that each call replaces: pass it as
-    /// <see cref="Speedup.Measure"/>'s progress. Outside a notebook it writes to the console.
+    /// A line of text shown in the cell that is running when it is called, which later calls from
+    /// that cell replace: pass it as <see cref="Speedup.Measure"/>'s progress. Used from another
+    /// cell, it starts a line there. Outside a notebook it writes to the console.
     /// </summary>
     public static Action<string> CellProgress() =>
         AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive") ? InKernel() : Console.WriteLine;
@@ -47,21 +55,20 @@ public static class SpeedupChart
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // Keeps kernel types out of a console app.
     private static Action<string> InKernel()
     {
-        if (KernelInvocationContext.Current is not { } context)
-        {
-            return Console.WriteLine;
-        }
-
-        DisplayedValue? shown = null;
+        (KernelInvocationContext Cell, DisplayedValue Line)? shown = null;
         return text =>
         {
-            if (shown is null)
+            if (KernelInvocationContext.Current is not { } context)
             {
-                shown = KernelInvocationContextExtensions.Display(context, text, "text/plain");
+                Console.WriteLine(text);
+            }
+            else if (shown is { } s && ReferenceEquals(s.Cell, context))
+            {
+                s.Line.Update(text);
             }
             else
             {
-                shown.Update(text);
+                shown = (context, KernelInvocationContextExtensions.Display(context, text, "text/plain"));
             }
         };
     }

@@ -50,11 +50,20 @@ public static class NotebookExecutor
                 {
                     failures.Add($"cell {cells}: {(e as CommandFailed)?.Message ?? ((ErrorProduced)e).Message}");
                 }
+
+                // Jupyter shows a cell's compiler warnings in red: here they fail the notebook.
+                failures.AddRange(Warnings(e).Select(w => $"cell {cells}: {w}"));
             }
         }
 
         return (document, new NotebookResult(Path.GetFileName(path), cells, clock.Elapsed, failures));
     }
+
+    /// <summary>The compiler warnings a cell produced, as Jupyter prints them: "(line,column): warning CODE: message".</summary>
+    public static IEnumerable<string> Warnings(KernelEvent e) => e is DiagnosticsProduced d
+        ? d.Diagnostics.Where(x => x.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .Select(x => $"({x.LinePositionSpan.Start.Line + 1},{x.LinePositionSpan.Start.Character + 1}): warning {x.Code}: {x.Message}")
+        : [];
 
     private static bool IsCSharp(InteractiveDocumentElement e) =>
         e.KernelName is "csharp" or "C#" or "c#" && !string.IsNullOrWhiteSpace(e.Contents);
@@ -64,6 +73,9 @@ public static class NotebookExecutor
     {
         switch (e)
         {
+            case DiagnosticsProduced when Warnings(e).ToList() is { Count: > 0 } warnings:
+                AddText(cell, string.Join("\n", warnings) + "\n", "stderr");
+                break;
             case StandardOutputValueProduced o:
                 AddText(cell, Text(o.FormattedValues), "stdout");
                 break;

@@ -28,4 +28,17 @@ public sealed class NotebookTests : IClassFixture<LeakCheck>
         Assert.True(outcome.Cells > 0, $"{notebook} has no code cells");
         Assert.DoesNotContain(NotebookRun.Outputs(cells), o => o.Type == "error");
     }
+
+    [Fact]
+    public async Task A_compiler_warning_in_a_cell_fails_the_run_and_shows_in_the_cell_as_jupyter_shows_it()
+    {
+        using var dir = new TempDir();
+        var notebook = NotebookRun.Write(dir, "warning.ipynb", "string? name = null;\nname ?? \"none\"");
+
+        var (outcome, cells) = await NotebookRun.RunAsync(notebook, dir);
+
+        Assert.False(outcome.Ok);
+        Assert.Contains("warning CS8632", outcome.Errors, StringComparison.Ordinal);
+        Assert.Contains(NotebookRun.Outputs(cells), o => o.Type == "stream" && o.Text.Contains("warning CS8632", StringComparison.Ordinal));
+    }
 }

@@ -335,53 +335,58 @@ internal sealed unsafe class Ring : IDisposable
     /// message is never lost: <paramref name="claim"/> runs under the read lock before the message is
     /// marked read, so a reader that dies before the mark leaves the message to the next reader, and
     /// one that dies after it has claimed it. The message count in shared memory decides, not the
-    /// semaphore: a unit taken by a reader that died cannot hide a message; a waiter looks again
-    /// every <see cref="Slice"/>.
+    /// semaphore: a reader whose wait times out after a <see cref="Slice"/> with messages waiting
+    /// takes one even without a unit (the unit of a reader that died), and a unit that finds no
+    /// message is dropped. Idle readers wait on the semaphore, so a message wakes one reader.
     /// </summary>
     private byte[]? TakeClaimed(Action<byte[]> claim, bool block, DateTime? deadline)
     {
-        if (!AcquireLock(getLock, block, deadline))
+        while (true)
         {
-            return null;
-        }
-
-        try
-        {
-            var unit = false;
-            while (Count == 0)
+            var left = Left(deadline);
+            var unit = items.Acquire(block && left != 0, block && left != 0 ? Math.Min(left ?? double.MaxValue, Slice.TotalSeconds) : null);
+            if (!unit && Count == 0)
             {
-                var left = Left(deadline);
-                if (!block || left == 0 || (isPipe && WritersGone))
+                if (!block || Left(deadline) == 0 || (isPipe && WritersGone))
                 {
                     return null;
                 }
 
-                unit = items.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds));
+                continue;
             }
 
-            var message = ReadHead(out var stored, out var spillPath);
-            claim(message);
-            Publish(stored, spillPath);
-            if (!unit)
+            AcquireLock(getLock, block: true, null);
+            try
             {
-                _ = items.Acquire(block: false, null); // Its unit; absent if a dead reader took it.
-            }
+                if (Count == 0)
+                {
+                    continue; // Another reader took it: a spare unit is dropped.
+                }
 
-            if (Volatile.Read(ref H->SpaceWaiters) > 0)
+                var message = ReadHead(out var stored, out var spillPath);
+                claim(message);
+                Publish(stored, spillPath);
+                if (!unit)
+                {
+                    _ = items.Acquire(block: false, null); // This message's unit, if no dead reader took it.
+                }
+
+                if (Volatile.Read(ref H->SpaceWaiters) > 0)
+                {
+                    space.Release();
+                }
+
+                if (H->MaxItems > 0)
+                {
+                    slots.Release();
+                }
+
+                return message;
+            }
+            finally
             {
-                space.Release();
+                getLock.Release();
             }
-
-            if (H->MaxItems > 0)
-            {
-                slots.Release();
-            }
-
-            return message;
-        }
-        finally
-        {
-            getLock.Release();
         }
     }
 

@@ -1,47 +1,37 @@
 using Helpers.Measure;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
-using XPlot.Plotly;
 
 namespace Helpers.Notebook;
 
 /// <summary>Speedup curves as an XPlot.Plotly chart, and progress shown in the running cell.</summary>
 public static class SpeedupChart
 {
-    /// <summary>A chart of speedup against workers, one line per curve, with the ideal (speedup = workers) and a mark at the CPU count.</summary>
+    /// <summary>
+    /// A chart of speedup against workers, one line per curve with the range of its repetitions as
+    /// error bars, the ideal (speedup = workers) and a mark at the CPU count; its figures beside it.
+    /// </summary>
     /// <param name="curves">The measured curves.</param>
     /// <param name="title">The chart's title; a default names the CPU count.</param>
-    public static PlotlyChart ToChart(this IEnumerable<SpeedupCurve> curves, string? title = null)
+    public static Figure ToChart(this IEnumerable<SpeedupCurve> curves, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(curves);
         var list = curves.ToList();
         var most = list.SelectMany(c => c.Points).Select(p => p.Workers).DefaultIfEmpty(1).Max();
         var cpus = Environment.ProcessorCount;
-        var traces = new List<Trace>
+        var figure = new Figure(title ?? $"Speedup against workers on {cpus} CPUs", "workers", "speedup (one worker's time ÷ this time)");
+        figure.Series.Add(new FigureSeries("ideal (speedup = workers)", [1, most], [1, most]) { Dash = "dash", Markers = false, Color = "#808080" });
+        figure.Series.Add(new FigureSeries($"CPU count ({cpus})", [cpus, cpus], [0, most]) { Dash = "dot", Markers = false, Color = "#c0c0c0" });
+        foreach (var c in list)
         {
-            new Scatter { x = new[] { 1, most }, y = new[] { 1, most }, mode = "lines", name = "ideal (speedup = workers)", line = new Line { dash = "dash", color = "gray" } },
-            new Scatter { x = new[] { cpus, cpus }, y = new[] { 0, most }, mode = "lines", name = $"CPU count ({cpus})", line = new Line { dash = "dot", color = "lightgray" } },
-        };
-        traces.AddRange(list.Select(c => new Scatter
-        {
-            x = c.Points.Select(p => p.Workers).ToArray(),
-            y = c.Points.Select(p => Math.Round(p.Speedup, 2)).ToArray(),
-            error_y = new Error_y // The range of the repetitions: a point is only as sure as its bar is short.
+            figure.Series.Add(new FigureSeries(c.Name, [.. c.Points.Select(p => (double)p.Workers)], [.. c.Points.Select(p => Math.Round(p.Speedup, 3))])
             {
-                type = "data",
-                symmetric = false,
-                array = c.Points.Select(p => Math.Round(p.High - p.Speedup, 3)).ToArray(),
-                arrayminus = c.Points.Select(p => Math.Round(p.Speedup - p.Low, 3)).ToArray(),
-            },
-            mode = "lines+markers",
-            name = c.Name,
-            text = c.Points.Select(p => FormattableString.Invariant($"{p.Seconds.ToString("F2")} s, efficiency {p.Efficiency:P0}")).ToArray(),
-        }));
-        var chart = Chart.Plot(traces);
-        chart.WithTitle(title ?? $"Speedup against workers on {cpus} CPUs");
-        chart.WithXTitle("workers");
-        chart.WithYTitle("speedup (one worker's time ÷ this time)");
-        return chart;
+                Below = [.. c.Points.Select(p => Math.Round(p.Speedup - p.Low, 3))],
+                Above = [.. c.Points.Select(p => Math.Round(p.High - p.Speedup, 3))],
+            });
+        }
+
+        return figure.WithTable(["kind", "workers", "seconds: median (min–max)", "speedup: median (range)"], list.Table().Select(r => (IReadOnlyList<string>)[r.Kind, $"{r.Workers}", r.Seconds, r.Speedup]));
     }
 
     /// <summary>

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+namespace Helpers.Notebook;
+
+/// <summary>One line of a <see cref="Figure"/>.</summary>
+/// <param name="Name">Its name in the legend.</param>
+/// <param name="X">The x values.</param>
+/// <param name="Y">The y values (for a measurement, the medians).</param>
+public sealed record FigureSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
+{
+    /// <summary>How far each point's range goes below it (min), for an error bar; none if null.</summary>
+    public IReadOnlyList<double>? Below { get; init; }
+
+    /// <summary>How far each point's range goes above it (max).</summary>
+    public IReadOnlyList<double>? Above { get; init; }
+
+    /// <summary>"solid", "dash" or "dot".</summary>
+    public string Dash { get; init; } = "solid";
+
+    /// <summary>Draw a marker at each point.</summary>
+    public bool Markers { get; init; } = true;
+
+    /// <summary>A colour as #rrggbb; a palette colour if null.</summary>
+    public string? Color { get; init; }
+}
+
+/// <summary>
+/// A chart as the notebooks show it, everywhere: plotly.js draws it interactively where the page
+/// runs scripts (Jupyter, JupyterLab, VS Code, an HTML export), from the project's own copy of
+/// plotly.js (<see cref="PlotlyScript"/>), with no request to any host; where scripts do not run
+/// (GitHub, an export with scripts blocked, a PDF), a static SVG image made in-process by OxyPlot
+/// from the same data stands in its place; and its figures are beside it as a table.
+/// </summary>
+/// <remarks>
+/// One output carries all three: <c>text/html</c> (the image, replaced by the interactive chart
+/// when the script runs, and the table), <c>image/svg+xml</c> (for renderers that take no HTML,
+/// such as nbconvert's PDF) and <c>text/plain</c> (the table).
+/// </remarks>
+public sealed class Figure
+{
+    private const int Width = 900, Height = 500;
+    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+    private readonly string id = "helpers-figure-" + Guid.NewGuid().ToString("N");
+    private IReadOnlyList<string> header = [];
+    private IReadOnlyList<IReadOnlyList<string>> rows = [];
+
+    /// <summary>Creates an empty chart.</summary>
+    /// <param name="title">The title.</param>
+    /// <param name="xTitle">The x axis's title.</param>
+    /// <param name="yTitle">The y axis's title.</param>
+    /// <param name="logX">A logarithmic x axis (for sizes that grow tenfold).</param>
+    public Figure(string title, string xTitle, string yTitle, bool logX = false) => (Title, XTitle, YTitle, LogX) = (title, xTitle, yTitle, logX);
+
+    /// <summary>The title.</summary>
+    public string Title { get; }
+
+    /// <summary>The x axis's title.</summary>
+    public string XTitle { get; }
+
+    /// <summary>The y axis's title.</summary>
+    public string YTitle { get; }
+
+    /// <summary>True for a logarithmic x axis.</summary>
+    public bool LogX { get; }
+
+    /// <summary>The lines, in legend order.</summary>
+    public IList<FigureSeries> Series { get; } = [];
+
+    /// <summary>Sets the table of figures shown beside the chart.</summary>
+    /// <returns>This figure.</returns>
+    public Figure WithTable(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> values)
+    {
+        header = columns;
+        rows = [.. values];
+        return this;
+    }
+
+    /// <summary>The chart as an SVG image (no XML declaration), drawn by OxyPlot.</summary>
+    public string ToSvg()
+    {
+        var model = new PlotModel { Title = Title, DefaultFont = "Arial", Background = OxyColors.White };
+        model.Axes.Add(LogX
+            ? new LogarithmicAxis { Position = AxisPosition.Bottom, Title = XTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) }
+            : new LinearAxis { Position = AxisPosition.Bottom, Title = XTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = YTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) });
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside });
+        foreach (var (series, index) in Series.Select((s, i) => (s, i)))
+        {
+            var color = OxyColor.Parse(ColorOf(series, index));
+            var line = new LineSeries
+            {
+                Title = series.Name,
+                Color = color,
+                LineStyle = series.Dash switch { "dash" => LineStyle.Dash, "dot" => LineStyle.Dot, _ => LineStyle.Solid },
+                MarkerType = series.Markers ? MarkerType.Circle : MarkerType.None,
+                MarkerFill = color,
+                MarkerSize = 3.5,
+            };
+            line.Points.AddRange(series.X.Zip(series.Y, (x, y) => new DataPoint(x, y)));
+            model.Series.Add(line);
+            for (var i = 0; series.Below is { } below && series.Above is { } above && i < series.X.Count; i++)
+            {
+                // An error bar: a short vertical line from the smallest to the largest value, not in the legend.
+                var bar = new LineSeries { Color = color, StrokeThickness = 1 };
+                bar.Points.Add(new DataPoint(series.X[i], series.Y[i] - below[i]));
+                bar.Points.Add(new DataPoint(series.X[i], series.Y[i] + above[i]));
+                model.Series.Add(bar);
+            }
+        }
+
+        var svg = SvgExporter.ExportToString(model, Width, Height, isDocument: false, new SvgTextMeasurer());
+        return svg[svg.IndexOf("<svg", StringComparison.Ordinal)..];
+    }
+
+    /// <summary>The chart for a page: its static image, replaced by the interactive chart where scripts run; then the table.</summary>
+    public string ToHtml()
+    {
+        var alt = WebUtility.HtmlEncode($"{Title}: {string.Join(", ", Series.Select(s => s.Name))}");
+        var image = Convert.ToBase64String(Encoding.UTF8.GetBytes(ToSvg()));
+        return $$"""
+            {{PlotlyScript.InjectOnce()}}
+            <div id="{{id}}" style="width:{{Width}}px;max-width:100%"><img alt="{{alt}}" width="{{Width}}" height="{{Height}}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{{image}}"/></div>
+            <script type="text/javascript">
+            (function () {
+                var draw = function () {
+                    var box = document.getElementById('{{id}}');
+                    if (!box || !window.Plotly) return;
+                    box.innerHTML = '';
+                    window.Plotly.newPlot(box, {{PlotlyData()}}, {{PlotlyLayout()}}, { responsive: true });
+                };
+                if (window.Plotly) draw(); else window.addEventListener('{{PlotlyScript.ReadyEvent}}', draw, { once: true });
+            })();
+            </script>
+            {{TableHtml()}}
+            """;
+    }
+
+    /// <summary>The title and the table of figures, as text.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(Title).AppendLine();
+        if (header.Count == 0)
+        {
+            return text.ToString();
+        }
+
+        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd();
+        text.AppendLine(Line(header));
+        foreach (var row in rows)
+        {
+            text.AppendLine(Line(row));
+        }
+
+        return text.ToString();
+    }
+
+    private string TableHtml()
+    {
+        if (header.Count == 0)
+        {
+            return "";
+        }
+
+        static string Cells(IEnumerable<string> cells, string tag) => string.Concat(cells.Select(c => $"<{tag}>{WebUtility.HtmlEncode(c)}</{tag}>"));
+        var body = string.Concat(rows.Select(r => $"<tr>{Cells(r, "td")}</tr>"));
+        return $"<details{(rows.Count <= 8 ? " open" : "")}><summary>The figures of this chart ({rows.Count} rows)</summary><table><thead><tr>{Cells(header, "th")}</tr></thead><tbody>{body}</tbody></table></details>";
+    }
+
+    private static string ColorOf(FigureSeries series, int index) => series.Color ?? Palette[index % Palette.Length];
+
+    private string PlotlyData() => new JsonArray([.. Series.Select((s, i) =>
+    {
+        var color = ColorOf(s, i);
+        var trace = new JsonObject
+        {
+            ["type"] = "scatter",
+            ["name"] = s.Name,
+            ["x"] = new JsonArray([.. s.X.Select(x => JsonValue.Create(x))]),
+            ["y"] = new JsonArray([.. s.Y.Select(y => JsonValue.Create(y))]),
+            ["mode"] = s.Markers ? "lines+markers" : "lines",
+            ["line"] = new JsonObject { ["dash"] = s.Dash, ["color"] = color },
+            ["marker"] = new JsonObject { ["color"] = color },
+        };
+        if (s.Below is { } below && s.Above is { } above)
+        {
+            trace["error_y"] = new JsonObject
+            {
+                ["type"] = "data",
+                ["symmetric"] = false,
+                ["array"] = new JsonArray([.. above.Select(a => JsonValue.Create(a))]),
+                ["arrayminus"] = new JsonArray([.. below.Select(b => JsonValue.Create(b))]),
+            };
+        }
+
+        return (JsonNode)trace;
+    })]).ToJsonString();
+
+    private string PlotlyLayout() => new JsonObject
+    {
+        ["title"] = new JsonObject { ["text"] = Title },
+        ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = XTitle }, ["type"] = LogX ? "log" : "linear" },
+        ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = YTitle } },
+        ["height"] = Height,
+    }.ToJsonString();
+}

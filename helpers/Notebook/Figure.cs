@@ -122,10 +122,11 @@ public sealed class Figure
     public string ToHtml()
     {
         var alt = WebUtility.HtmlEncode($"{Title}: {string.Join(", ", Series.Select(s => s.Name))}");
+        var series = WebUtility.HtmlEncode(new JsonArray([.. Series.Select(s => (JsonNode)s.Name)]).ToJsonString());
         var image = Convert.ToBase64String(Encoding.UTF8.GetBytes(ToSvg()));
         return $$"""
             {{PlotlyScript.InjectOnce()}}
-            <div id="{{id}}" style="width:{{Width}}px;max-width:100%"><img alt="{{alt}}" width="{{Width}}" height="{{Height}}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{{image}}"/></div>
+            <div id="{{id}}" style="width:{{Width}}px;max-width:100%"><img alt="{{alt}}" data-series="{{series}}" width="{{Width}}" height="{{Height}}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{{image}}"/></div>
             <script type="text/javascript">
             (function () {
                 var draw = function () {

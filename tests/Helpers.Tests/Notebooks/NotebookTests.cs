@@ -27,6 +27,7 @@ public sealed class NotebookTests : IClassFixture<LeakCheck>
         Assert.True(outcome.Ok, $"{notebook} failed:\n{outcome.Errors}");
         Assert.True(outcome.Cells > 0, $"{notebook} has no code cells");
         Assert.DoesNotContain(NotebookRun.Outputs(cells), o => o.Type == "error");
+        await Rendered.CheckChartsAsync(scratch.File(notebook), cells);
     }
 
     [Fact]

@@ -46,7 +46,10 @@ public sealed class StudentCopyTests : IClassFixture<LeakCheck>
                 new JsonObject { ["cell_type"] = "markdown", ["id"] = "t", ["metadata"] = new JsonObject(), ["source"] = new JsonArray("Task\n", "<details><summary>Hint · 提示</summary>use Put</details>") },
                 new JsonObject
                 {
-                    ["cell_type"] = "code", ["id"] = "s", ["execution_count"] = 3, ["metadata"] = new JsonObject(),
+                    ["cell_type"] = "code",
+                    ["id"] = "s",
+                    ["execution_count"] = 3,
+                    ["metadata"] = new JsonObject(),
                     ["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = "old" }),
                     ["source"] = new JsonArray("void F()\n", "{\n", "    // BEGIN SOLUTION\n", "    G();\n", "    // END SOLUTION\n", "}"),
                 },

@@ -53,6 +53,11 @@ internal static class KernelGlue
         // has no attribute to carry one, so it is registered here.
         Formatter.Register<IEnumerable<Process>>((processes, writer) => writer.Write(ProcessFormatter.ToHtml([.. processes])), HtmlFormatter.MimeType);
         TableFormatter.Register();
+
+        // An exercise's verdict: a small card, and its text with the ✓/✗ marker for programs.
+        Formatter.Register<Verdict>((verdict, writer) => writer.Write(verdict.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<Verdict>((verdict, writer) => writer.Write(verdict.ToString()), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(Verdict), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)
         {
             CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);

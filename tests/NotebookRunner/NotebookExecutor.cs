@@ -22,12 +22,14 @@ public sealed record NotebookResult(string Name, int Cells, TimeSpan Elapsed, IR
 /// </summary>
 public static class NotebookExecutor
 {
-    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path)
+    /// <param name="path">The notebook.</param>
+    /// <param name="workingDirectory">Where #r and relative paths resolve from: the notebook's folder unless given (a student copy runs from the teacher's folder).</param>
+    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path, string? workingDirectory = null)
     {
         var document = Notebook.Parse(await File.ReadAllTextAsync(path));
 
         // #r and relative paths resolve from the notebook's folder, as in VS Code and Jupyter.
-        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Directory.SetCurrentDirectory(workingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
         Formatter.DefaultMimeType = HtmlFormatter.MimeType;
         Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
         using var kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };

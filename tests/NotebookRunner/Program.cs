@@ -1,18 +1,22 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using NotebookRunner;
 
 // Usage:
-//   NotebookRunner [--out DIR] [NOTEBOOK.ipynb ...]
+//   NotebookRunner [--out DIR] [--no-student] [NOTEBOOK.ipynb ...]
 //     Runs each notebook (default: every notebooks/*.ipynb, in order) in a fresh kernel of its
-//     own process, writes the executed copies to DIR (default: out/notebooks), prints one line per
-//     notebook and exits 1 if any cell failed.
-//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb
+//     own process, writes the executed copies to DIR (default: out/notebooks), and expects every
+//     exercise check to pass (✓). Then writes the student copies (solutions stubbed) to
+//     out/student (with --out: DIR/student), runs those with exercises, writes them executed to
+//     that folder's executed/, and expects every check to say "not done yet" (✗, no error).
+//     Prints one line per run and exits 1 if anything failed. --no-student skips the student copies.
+//   NotebookRunner --student [--out DIR] [NOTEBOOK.ipynb ...]
+//     Only writes the student copies, to DIR (default: out/student), for a teacher to hand out.
+//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR]
 //     Runs one notebook in this process (what each of the above processes does).
-if (args is ["--one", var input, var output])
+if (args is ["--one", var input, var output, .. var rest])
 {
-    var (document, result) = await NotebookExecutor.RunAsync(input);
+    var (document, result) = await NotebookExecutor.RunAsync(input, rest is [var workdir] ? workdir : null);
     await File.WriteAllTextAsync(output, document.ToJupyterJson());
     foreach (var failure in result.Failures)
     {
@@ -24,17 +28,26 @@ if (args is ["--one", var input, var output])
 }
 
 var root = FindRepositoryRoot();
-var outDir = Path.Combine(root, "out", "notebooks");
+string? outArg = null;
+var studentOnly = false;
+var withStudent = true;
 var notebooks = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
-    if (args[i] == "--out" && i + 1 < args.Length)
+    switch (args[i])
     {
-        outDir = Path.GetFullPath(args[++i]);
-    }
-    else
-    {
-        notebooks.Add(Path.GetFullPath(args[i]));
+        case "--out" when i + 1 < args.Length:
+            outArg = Path.GetFullPath(args[++i]);
+            break;
+        case "--student":
+            studentOnly = true;
+            break;
+        case "--no-student":
+            withStudent = false;
+            break;
+        default:
+            notebooks.Add(Path.GetFullPath(args[i]));
+            break;
     }
 }
 
@@ -43,22 +56,60 @@ if (notebooks.Count == 0)
     notebooks.AddRange(Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal));
 }
 
+if (studentOnly)
+{
+    var written = StudentCopy.Write(notebooks, outArg ?? Path.Combine(root, "out", "student"));
+    Console.WriteLine($"student copies ({written.Count}): {Path.GetDirectoryName(written[0])}");
+    Console.WriteLine("They open from a notebooks/ folder beside Helpers.csproj: copy them over a clone's notebooks/ to hand out.");
+    return 0;
+}
+
+var outDir = outArg ?? Path.Combine(root, "out", "notebooks");
 Directory.CreateDirectory(outDir);
 var failed = 0;
 foreach (var notebook in notebooks)
 {
-    var run = await Runner.RunInOwnProcessAsync(notebook, Path.Combine(outDir, Path.GetFileName(notebook)), TimeSpan.FromMinutes(20));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{Path.GetFileName(notebook),-40} {run.Cells,3} cells {run.Seconds,7:F1} s  {(run.Ok ? "ok" : "FAILED")}"));
-    if (!run.Ok)
-    {
-        failed++;
-        Console.WriteLine(run.Errors);
-    }
+    failed += await RunAsync(notebook, Path.Combine(outDir, Path.GetFileName(notebook)), student: false, workingDirectory: null) ? 0 : 1;
 }
 
 Console.WriteLine($"executed notebooks: {outDir}");
+if (withStudent)
+{
+    var studentDir = outArg is null ? Path.Combine(root, "out", "student") : Path.Combine(outDir, "student");
+    var executedDir = Path.Combine(studentDir, "executed");
+    Directory.CreateDirectory(executedDir);
+    foreach (var (teacher, copy) in notebooks.Zip(StudentCopy.Write(notebooks, studentDir)))
+    {
+        if (StudentCopy.HasSolutions(File.ReadAllText(teacher)))
+        {
+            // A student copy runs from the teacher's folder, where ../Helpers.csproj is.
+            failed += await RunAsync(copy, Path.Combine(executedDir, Path.GetFileName(copy)), student: true, workingDirectory: Path.GetDirectoryName(teacher)) ? 0 : 1;
+        }
+    }
+
+    Console.WriteLine($"student copies: {studentDir} (executed: {executedDir})");
+}
+
 return failed == 0 ? 0 : 1;
+
+// Runs one notebook in its own process and checks its exercise checks; prints its line.
+static async Task<bool> RunAsync(string notebook, string executed, bool student, string? workingDirectory)
+{
+    var run = await Runner.RunInOwnProcessAsync(notebook, executed, TimeSpan.FromMinutes(20), workingDirectory);
+    var problems = File.Exists(executed) ? StudentCopy.Problems(File.ReadAllText(executed), student) : [];
+    var checks = File.Exists(executed) ? StudentCopy.Marks(File.ReadAllText(executed)).Count : 0;
+    var ok = run.Ok && problems.Count == 0;
+    var name = Path.GetFileName(notebook) + (student ? " (student)" : "");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-50} {run.Cells,3} cells {run.Seconds,7:F1} s  {checks} checks {(student ? "✗" : "✓")}  {(ok ? "ok" : "FAILED")}"));
+    if (!ok)
+    {
+        Console.WriteLine(run.Errors);
+        problems.ToList().ForEach(Console.WriteLine);
+    }
+
+    return ok;
+}
 
 static string FindRepositoryRoot()
 {

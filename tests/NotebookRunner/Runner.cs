@@ -9,8 +9,9 @@ public sealed record RunOutcome(bool Ok, int Cells, double Seconds, string Error
 /// <summary>Runs one notebook in a new process, so each gets a fresh kernel, console and formatter state.</summary>
 public static class Runner
 {
-    /// <summary>Runs <paramref name="notebook"/> with <c>--one</c>; a run past <paramref name="timeout"/> is killed and fails.</summary>
-    public static async Task<RunOutcome> RunInOwnProcessAsync(string notebook, string output, TimeSpan timeout)
+    /// <summary>Runs <paramref name="notebook"/> with <c>--one</c>; a run past <paramref name="timeout"/> is killed and fails.
+    /// Relative paths resolve from <paramref name="workingDirectory"/>, by default the notebook's folder.</summary>
+    public static async Task<RunOutcome> RunInOwnProcessAsync(string notebook, string output, TimeSpan timeout, string? workingDirectory = null)
     {
         // Runs this assembly with --one: through its own apphost when that is what runs now, else with
         // the dotnet host (a test process, `dotnet NotebookRunner.dll`).
@@ -31,6 +32,10 @@ public static class Runner
         info.ArgumentList.Add("--one");
         info.ArgumentList.Add(notebook);
         info.ArgumentList.Add(output);
+        if (workingDirectory is not null)
+        {
+            info.ArgumentList.Add(workingDirectory);
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;

@@ -8,11 +8,11 @@ internal static class NotebookRun
 {
     public static readonly string RepositoryRoot = FindRoot();
 
-    /// <summary>Runs <paramref name="notebook"/>; returns the outcome and the executed notebook's cells.</summary>
-    public static async Task<(RunOutcome Outcome, JsonArray Cells)> RunAsync(string notebook, TempDir scratch)
+    /// <summary>Runs <paramref name="notebook"/> (from <paramref name="workingDirectory"/>, by default its folder); returns the outcome and the executed notebook's cells.</summary>
+    public static async Task<(RunOutcome Outcome, JsonArray Cells)> RunAsync(string notebook, TempDir scratch, string? workingDirectory = null)
     {
         var output = scratch.File(Path.GetFileName(notebook));
-        var outcome = await Runner.RunInOwnProcessAsync(notebook, output, TimeSpan.FromMinutes(15));
+        var outcome = await Runner.RunInOwnProcessAsync(notebook, output, TimeSpan.FromMinutes(15), workingDirectory);
         var cells = File.Exists(output) ? JsonNode.Parse(await File.ReadAllTextAsync(output))!["cells"]!.AsArray() : [];
         return (outcome, cells);
     }

@@ -27,6 +27,8 @@ public sealed class NotebookTests : IClassFixture<LeakCheck>
         Assert.True(outcome.Ok, $"{notebook} failed:\n{outcome.Errors}");
         Assert.True(outcome.Cells > 0, $"{notebook} has no code cells");
         Assert.DoesNotContain(NotebookRun.Outputs(cells), o => o.Type == "error");
+        var problems = NotebookRunner.StudentCopy.Problems(await File.ReadAllTextAsync(scratch.File(notebook)), student: false);
+        Assert.True(problems.Count == 0, $"{notebook}: exercise checks that did not pass:\n{string.Join("\n", problems)}");
         await Rendered.CheckChartsAsync(scratch.File(notebook), cells);
     }
 

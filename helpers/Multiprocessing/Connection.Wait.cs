@@ -30,9 +30,13 @@ public sealed partial class Connection
         }
 
         using var stop = new CancellationTokenSource();
-        var signals = all.Select((o, i) => o is Connection c ? c.PollUntilAsync(stop.Token) : sentinels[i]!).ToArray();
+        var pollers = all.OfType<Connection>().Select(c => (Connection: c, Task: c.PollUntilAsync(stop.Token))).ToList();
+        var signals = all.Select((o, i) => o is Connection c ? pollers.First(p => p.Connection == c).Task : sentinels[i]!).ToArray();
         _ = Task.WaitAny(signals, wait);
         stop.Cancel();
+
+        // No poller may still be inside a wait on a connection's semaphore once the caller can dispose it.
+        _ = Task.WaitAll([.. pollers.Select(p => p.Task)], PollSlice * 4);
         return Ready(all);
     }
 

@@ -6,7 +6,9 @@ namespace Helpers.Multiprocessing;
 /// <summary>
 /// Python's timeout rules, in one place for every wait of the helpers: a timeout is in seconds,
 /// <see langword="null"/> waits forever, a negative timeout is 0 (a poll), and NaN or an infinity
-/// is refused with an error that says what is allowed. Measured on the monotonic clock.
+/// is refused with an error that says what is allowed. A <see cref="Deadline"/> is measured on the
+/// monotonic clock; the queues' own deadlines and POSIX <c>sem_timedwait</c> use the wall clock, so
+/// a wall clock set back lengthens their waits (as CPython's).
 /// </summary>
 /// <remarks>
 /// Timeouts longer than <see cref="Longest"/> (about 24 days, the most .NET's waits take) wait

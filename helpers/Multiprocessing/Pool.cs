@@ -420,7 +420,9 @@ public sealed class Pool : IDisposable
         var lastCheck = DateTime.UtcNow;
         while (!stopping)
         {
-            var got = results.TryGet(out var bytes, block: true, timeout: 0.1);
+            // Read by the message count, not the semaphore: a worker killed between writing its result
+            // and posting its unit must not leave that result, and all after it, unread.
+            var got = results.TryGet(out var bytes, block: true, timeout: 0.1, claim: IgnoreClaim);
             if (got)
             {
                 Dispatch(bytes);
@@ -468,13 +470,15 @@ public sealed class Pool : IDisposable
     {
         // A worker that died just after sending its result: take the result first, so that its
         // task is not failed as lost (the worker's slot still names it until the result is sent).
-        bool anyDead;
+        // Only the workers found dead before that drain are handled now: one that dies after it is
+        // handled next time, after its result (if it sent one) has been drained in turn.
+        List<int> dead;
         lock (gate)
         {
-            anyDead = workers.Any(w => w is { IsAlive: false });
+            dead = [.. Enumerable.Range(0, workers.Length).Where(slot => workers[slot] is { IsAlive: false })];
         }
 
-        while (anyDead && results.TryGet(out var bytes, block: false, timeout: null))
+        while (dead.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null, claim: IgnoreClaim))
         {
             Dispatch(bytes);
         }
@@ -482,16 +486,19 @@ public sealed class Pool : IDisposable
         List<(Job Job, Exception Error)> lost = [];
         lock (gate)
         {
-            for (var slot = 0; slot < workers.Length; slot++)
+            foreach (var slot in dead)
             {
-                if (workers[slot] is not { } worker || worker.IsAlive)
+                if (workers[slot] is not { } worker)
                 {
                     continue;
                 }
 
                 var task = busy[slot];
                 busy[slot] = 0;
-                if (task != 0 && pending.Remove(task, out var entry))
+
+                // A worker that died after claiming a task but before marking it read left it in the
+                // queue: the next worker runs it, so it is neither failed nor run twice.
+                if (task != 0 && !tasks.HeadMatches(b => b.Length > 0 && PoolMessages.ReadId(b) == task) && pending.Remove(task, out var entry))
                 {
                     lost.Add((entry.Job, new WorkerLostException(
                         $"Pool worker {worker.Name} (pid {worker.Pid}) died while running this task: {Describe(worker.ExitCode)}. " +
@@ -508,6 +515,10 @@ public sealed class Pool : IDisposable
         {
             job.Fail(error);
         }
+    }
+
+    private static void IgnoreClaim(byte[] result)
+    {
     }
 
     private static string Describe(int? exitCode) => exitCode switch

@@ -286,7 +286,8 @@ internal static class PoolWorker
     /// <paramref name="maxTasks"/> (null: no limit). It writes a task's number into its slot of
     /// <paramref name="busy"/> while the task is still in the queue (under the queue's read lock,
     /// before the message is marked read), so that whenever it dies, the parent knows the task to
-    /// fail: either the slot names it, or it was never taken and another worker runs it.
+    /// fail: the slot names it and it is no longer at the head of the queue (the parent checks), or
+    /// it is still there and another worker runs it; never both.
     /// </summary>
     public static void Serve(Queue<byte[]> tasks, Queue<byte[]> results, Array<long> busy, SharedMemory functions, int slot, int? maxTasks, PoolInitializer? initializer)
     {

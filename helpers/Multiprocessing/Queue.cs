@@ -93,6 +93,9 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         return true;
     }
 
+    /// <summary>True if the oldest item, still in the queue, satisfies <paramref name="match"/> (see <see cref="Ring.HeadMatches"/>).</summary>
+    internal bool HeadMatches(Func<T, bool> match) => Ring.HeadMatches(raw => match(Decode(raw)));
+
     private static T Decode(byte[] bytes) =>
         typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
 

@@ -58,8 +58,8 @@ internal static class ResourceTracker
     {
         lock (Gate)
         {
-            Held[(kind, name)] = Parts.Building is { } type ? NameOf(type) : kind.ToString();
             Send('+', kind, name);
+            Held[(kind, name)] = Parts.Building is { } type ? NameOf(type) : kind.ToString();
         }
     }
 
@@ -97,6 +97,11 @@ internal static class ResourceTracker
         if (OperatingSystem.IsWindows())
         {
             return;
+        }
+
+        if (op == '-' && tracker is null)
+        {
+            return; // Nothing to tell a tracker that is gone (maybe from a finalizer): a new one learns only what is held.
         }
 
         try
@@ -202,10 +207,10 @@ internal static class ResourceTracker
         return 0;
     }
 
-    /// <summary>Removes the helpers' names (files and, on Linux, semaphores) whose creating process no longer exists.</summary>
-    internal static void Sweep()
+    /// <summary>Removes the helpers' names (files and, on Linux, semaphores) in <paramref name="folder"/> whose creating process no longer exists.</summary>
+    internal static void Sweep(string? folder = null)
     {
-        foreach (var path in Directory.EnumerateFiles(SharedMemory.Folder, "*hmp-*"))
+        foreach (var path in Directory.EnumerateFiles(folder ?? SharedMemory.Folder, "*hmp-*"))
         {
             var file = Path.GetFileName(path);
             var semaphore = file.StartsWith("sem.hmp-", StringComparison.Ordinal);
@@ -218,7 +223,21 @@ internal static class ResourceTracker
                 continue;
             }
 
-            Remove(semaphore ? Kind.Semaphore : Kind.SharedMemory, name);
+            if (semaphore)
+            {
+                Remove(Kind.Semaphore, name);
+            }
+            else
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's leftover: not ours to remove.
+                }
+            }
         }
     }
 
@@ -231,8 +250,9 @@ internal static class ResourceTracker
             {
                 File.Delete(file);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Gone already, or not ours.
             }
         }
     }
@@ -254,8 +274,9 @@ internal static class ResourceTracker
                 RemovePrefix(name);
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Another user's leftover (a sticky /dev/shm), or already gone: not ours to remove.
         }
     }
 

@@ -390,6 +390,23 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    /// <summary>
+    /// True if a message is waiting and the first one, not yet marked read, satisfies
+    /// <paramref name="match"/>: read under the read lock, so no claimed take is half done meanwhile.
+    /// </summary>
+    public bool HeadMatches(Func<byte[], bool> match)
+    {
+        AcquireLock(getLock, block: true, null);
+        try
+        {
+            return Count > 0 && match(ReadHead(out _, out _));
+        }
+        finally
+        {
+            getLock.Release();
+        }
+    }
+
     private byte[]? TakeMessage()
     {
         AcquireLock(getLock, block: true, null);
@@ -457,7 +474,18 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     // A ring dropped without Dispose: its semaphores and memory have finalizers of their own; its spill files, here.
-    ~Ring() => RemoveSpills();
+    ~Ring()
+    {
+        try
+        {
+            RemoveSpills();
+        }
+#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     private void RemoveSpills()
     {

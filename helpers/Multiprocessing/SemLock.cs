@@ -270,7 +270,18 @@ internal sealed unsafe class SemLock : IDisposable
     }
 
     // Dropped without Dispose: the shared state is freed by its own finalizer; the semaphore, here.
-    ~SemLock() => Close();
+    ~SemLock()
+    {
+        try
+        {
+            Close();
+        }
+#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     private void Close()
     {

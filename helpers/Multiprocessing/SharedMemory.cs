@@ -139,9 +139,22 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
     /// <summary>A block dropped without <see cref="Dispose"/>: its mapping is freed by its own handles, and its name here (as CPython frees on garbage collection).</summary>
     ~SharedMemory()
     {
-        if (pointer != null)
+        if (pointer == null)
         {
+            return;
+        }
+
+        try
+        {
+            // The pointer holds a reference on the view's handle: give it back, so that the handle's
+            // own finalizer unmaps the view.
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
             Unlink();
+        }
+#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

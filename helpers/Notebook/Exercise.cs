@@ -104,6 +104,10 @@ public static class Exercise
                 $"{running.Count} child process{(running.Count == 1 ? " was" : "es were")} still running when the attempt {(finished ? "returned" : "was abandoned")} ({string.Join(", ", running.Select(c => c.Name))}); the check killed {(running.Count == 1 ? "it" : "them")}. Join every child you start"));
         }
 
+        // Objects the attempt dropped without Dispose are freed by a collection first, so that the
+        // verdict does not depend on whether one happened to run during the attempt.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var left = Mp.SharedObjects().Where(o => !objects.Contains(o.Name)).ToList();
         if (left.Count > 0)
         {

@@ -18,8 +18,24 @@ public sealed class Condition : IAcquirable
 
     /// <summary>Python's <c>acquire(blocking=True, timeout=None)</c>: takes the lock, at once if <paramref name="block"/> is false, else within <paramref name="timeout"/> seconds (forever if null).</summary>
     /// <returns>False if not taken.</returns>
-    public bool Acquire(bool block = true, double? timeout = null) =>
-        Monitor.TryEnter(gate, Deadline.ToTimeSpan(block ? timeout : 0));
+    /// <exception cref="ArgumentOutOfRangeException">A negative timeout other than -1 (Python's ValueError).</exception>
+    /// <exception cref="ArgumentException">A timeout with <paramref name="block"/> false (Python's ValueError).</exception>
+    public bool Acquire(bool block = true, double? timeout = null)
+    {
+        // threading's own rules, unlike multiprocessing's: -1 waits forever, another negative is an error.
+        timeout = timeout is -1 ? null : timeout;
+        if (timeout is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout is 0 or more seconds, or -1 (or null) to wait as long as it takes (Python's threading rules).");
+        }
+
+        if (!block && timeout is not null)
+        {
+            throw new ArgumentException("A timeout cannot be given with block: false (Python: 'can't specify a timeout for a non-blocking call').", nameof(timeout));
+        }
+
+        return Monitor.TryEnter(gate, Deadline.ToTimeSpan(block ? timeout : 0));
+    }
 
     /// <summary>Releases the lock (Python's <c>release()</c>).</summary>
     /// <exception cref="SynchronizationLockException">This thread does not hold it.</exception>

@@ -88,6 +88,23 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void Parts_made_before_a_constructor_throws_are_freed()
+    {
+        var before = Names();
+        var made = new List<string>();
+        Assert.Throws<InvalidOperationException>(() => Parts.Build<object>(typeof(Event), parts =>
+        {
+            _ = parts.Add(new MP.Lock());
+            _ = parts.Add(new SharedMemory(64));
+            made.AddRange(Names().Except(before));
+            throw new InvalidOperationException("a later part failed");
+        }));
+        Assert.NotEmpty(made);
+        Assert.Empty(Names().Except(before));
+        Assert.All(made, name => Assert.False(Exists(name), $"{name} is left after its constructor threw"));
+    }
+
+    [Fact]
     public void Objects_dropped_without_dispose_are_freed_when_collected()
     {
         var names = MakeAndDrop();
@@ -162,23 +179,19 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
             return;
         }
 
+        using var dir = new TempDir();
         using var ended = System.Diagnostics.Process.Start("true")!;
         ended.WaitForExit();
-        var orphan = Path.Combine(SharedMemory.Folder, $"hmp-{ended.Id}-shm-5ee9ed");
-        var live = Path.Combine(SharedMemory.Folder, $"hmp-{Environment.ProcessId}-shm-5ee9ed");
+        var orphan = dir.File($"hmp-{ended.Id}-shm-5ee9ed");
+        var live = dir.File($"hmp-{Environment.ProcessId}-shm-5ee9ed");
+        var notOurs = dir.File("someone-else");
         File.WriteAllText(orphan, "left by a process that was killed with its tracker");
         File.WriteAllText(live, "still in use");
-        try
-        {
-            ResourceTracker.Sweep();
-            Assert.False(File.Exists(orphan));
-            Assert.True(File.Exists(live));
-        }
-        finally
-        {
-            File.Delete(orphan);
-            File.Delete(live);
-        }
+        File.WriteAllText(notOurs, "not a helpers name");
+        ResourceTracker.Sweep(dir.Path);
+        Assert.False(File.Exists(orphan));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(notOurs));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

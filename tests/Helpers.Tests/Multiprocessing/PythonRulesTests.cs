@@ -68,7 +68,20 @@ public sealed class PythonRulesTests : IClassFixture<LeakCheck>
         Assert.False(slow.Wait(-1));
         Assert.Throws<TimeoutException>(() => slow.Get(-1));
         pool.Terminate();
-        Assert.False(new PyThreading.Condition().Acquire(timeout: -1) && false);
+    }
+
+    [Fact]
+    public void A_threading_lock_follows_threadings_own_rules_where_they_differ()
+    {
+        var cond = new PyThreading.Condition();
+        Assert.True(cond.Acquire(timeout: -1)); // threading: -1 waits as long as it takes
+        cond.Release();
+        Assert.Throws<ArgumentOutOfRangeException>(() => cond.Acquire(timeout: -2));
+        Assert.Throws<ArgumentException>(() => cond.Acquire(block: false, timeout: 1));
+        var other = new Thread(() => cond.Acquire());
+        other.Start();
+        other.Join();
+        Assert.False(cond.Acquire(timeout: 0)); // held by the other thread, which ended without releasing
     }
 
     [Theory]
@@ -209,6 +222,7 @@ public sealed class PythonRulesTests : IClassFixture<LeakCheck>
         tasks.Put([4]);
         Assert.Throws<OperationCanceledException>(() => tasks.TryGet(out _, block: true, timeout: 5, claim: _ => throw new OperationCanceledException("died")));
         Assert.Equal(2, tasks.Qsize());
+        Assert.True(tasks.HeadMatches(b => b.SequenceEqual(new byte[] { 1, 2, 3 }))); // what the pool checks before failing a task as lost
         byte[]? claimed = null;
         Assert.True(tasks.TryGet(out var first, block: true, timeout: 5, claim: b => claimed = b));
         Assert.Equal([1, 2, 3], first);

@@ -84,7 +84,25 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
 
         if (create)
         {
-            ResourceTracker.Register(ResourceTracker.Kind.SharedMemory, name);
+            try
+            {
+                ResourceTracker.Register(ResourceTracker.Kind.SharedMemory, name);
+            }
+            catch
+            {
+                // No tracker could start: free what was made rather than leave it untracked.
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+                pointer = null;
+                view.Dispose();
+                file.Dispose();
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.Delete(path);
+                }
+
+                GC.SuppressFinalize(this);
+                throw;
+            }
         }
     }
 

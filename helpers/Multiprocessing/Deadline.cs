@@ -7,8 +7,8 @@ namespace Helpers.Multiprocessing;
 /// Python's timeout rules, in one place for every wait of the helpers: a timeout is in seconds,
 /// <see langword="null"/> waits forever, a negative timeout is 0 (a poll), and NaN or an infinity
 /// is refused with an error that says what is allowed. A <see cref="Deadline"/> is measured on the
-/// monotonic clock; the queues' own deadlines and POSIX <c>sem_timedwait</c> use the wall clock, so
-/// a wall clock set back lengthens their waits (as CPython's).
+/// monotonic clock; only POSIX <c>sem_timedwait</c>, under every wait of at most one slice, takes
+/// the wall clock, so a wall clock set back lengthens such a slice (as CPython's waits).
 /// </summary>
 /// <remarks>
 /// Timeouts longer than <see cref="Longest"/> (about 24 days, the most .NET's waits take) wait

@@ -229,14 +229,7 @@ internal static class ResourceTracker
             }
             else
             {
-                try
-                {
-                    File.Delete(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Another user's leftover: not ours to remove.
-                }
+                TryDelete(path);
             }
         }
     }
@@ -246,37 +239,35 @@ internal static class ResourceTracker
     {
         foreach (var file in Directory.EnumerateFiles(SharedMemory.Folder, prefix + "*"))
         {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone already, or not ours.
-            }
+            TryDelete(file);
+        }
+    }
+
+    // Gone already, or another user's leftover in a sticky /dev/shm: not ours to remove.
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
     private static void Remove(Kind kind, string name)
     {
-        try
+        switch (kind)
         {
-            if (kind == Kind.Semaphore)
-            {
+            case Kind.Semaphore:
                 _ = Posix.SemUnlink("/" + name);
-            }
-            else if (kind == Kind.SharedMemory)
-            {
-                File.Delete(Path.Combine(SharedMemory.Folder, name));
-            }
-            else
-            {
+                break;
+            case Kind.SharedMemory:
+                TryDelete(Path.Combine(SharedMemory.Folder, name));
+                break;
+            default:
                 RemovePrefix(name);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Another user's leftover (a sticky /dev/shm), or already gone: not ours to remove.
+                break;
         }
     }
 

@@ -182,9 +182,9 @@ internal sealed unsafe class Ring : IDisposable
     /// <returns>False if there was no room in time; nothing was written then.</returns>
     public bool Put(ReadOnlySpan<byte> message, bool block, double? timeout)
     {
-        var deadline = DeadlineOf(block, timeout);
+        var deadline = Deadline.After(block, timeout);
         var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
-        if (bounded && !slots.Acquire(block, Left(deadline)))
+        if (bounded && !slots.Acquire(block, deadline.RemainingSeconds))
         {
             return false;
         }
@@ -261,7 +261,7 @@ internal sealed unsafe class Ring : IDisposable
     /// <param name="claim">If given, called with the message before it is marked read (see <see cref="TakeClaimed"/>).</param>
     public byte[]? Get(bool block, double? timeout, Action<byte[]>? claim = null)
     {
-        var deadline = DeadlineOf(block, timeout);
+        var deadline = Deadline.After(block, timeout);
         if (claim is not null)
         {
             return TakeClaimed(claim, block, deadline);
@@ -270,9 +270,9 @@ internal sealed unsafe class Ring : IDisposable
         while (true)
         {
             // Slices, so a pipe reader notices within one that the last writer has died.
-            while (!items.Acquire(block, block ? Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds) : null))
+            while (!items.Acquire(block, block ? Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds) : null))
             {
-                if (!block || (isPipe && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+                if (!block || (isPipe && WritersGone) || deadline.HasPassed)
                 {
                     return null;
                 }
@@ -308,10 +308,10 @@ internal sealed unsafe class Ring : IDisposable
     /// <returns>False if none came in time, or (a pipe) no writer is left.</returns>
     public bool Poll(double? timeout)
     {
-        var deadline = DeadlineOf(block: true, timeout);
+        var deadline = Deadline.After(timeout);
         while (true)
         {
-            if (items.Acquire(block: true, Math.Min(Left(deadline) ?? double.MaxValue, Slice.TotalSeconds)))
+            if (items.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds)))
             {
                 // A unit with nothing to read while writers remain is RemoveWriter's: drop it.
                 if (Count > 0 || WritersGone)
@@ -323,7 +323,7 @@ internal sealed unsafe class Ring : IDisposable
                 continue;
             }
 
-            if ((isPipe && WritersGone) || (deadline is { } d && DateTime.UtcNow >= d))
+            if ((isPipe && WritersGone) || deadline.HasPassed)
             {
                 return false;
             }
@@ -339,15 +339,15 @@ internal sealed unsafe class Ring : IDisposable
     /// takes one even without a unit (the unit of a reader that died), and a unit that finds no
     /// message is dropped. Idle readers wait on the semaphore, so a message wakes one reader.
     /// </summary>
-    private byte[]? TakeClaimed(Action<byte[]> claim, bool block, DateTime? deadline)
+    private byte[]? TakeClaimed(Action<byte[]> claim, bool block, Deadline deadline)
     {
         while (true)
         {
-            var left = Left(deadline);
-            var unit = items.Acquire(block && left != 0, block && left != 0 ? Math.Min(left ?? double.MaxValue, Slice.TotalSeconds) : null);
+            var wait = block && !deadline.HasPassed;
+            var unit = items.Acquire(wait, wait ? Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds) : null);
             if (!unit && Count == 0)
             {
-                if (!block || Left(deadline) == 0 || (isPipe && WritersGone))
+                if (!block || deadline.HasPassed || (isPipe && WritersGone))
                 {
                     return null;
                 }
@@ -355,7 +355,7 @@ internal sealed unsafe class Ring : IDisposable
                 continue;
             }
 
-            AcquireLock(getLock, block: true, null);
+            AcquireLock(getLock, block: true, Deadline.Never);
             try
             {
                 if (Count == 0)
@@ -396,7 +396,7 @@ internal sealed unsafe class Ring : IDisposable
     /// </summary>
     public bool HeadMatches(Func<byte[], bool> match)
     {
-        AcquireLock(getLock, block: true, null);
+        AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
             return Count > 0 && match(ReadHead(out _, out _));
@@ -409,7 +409,7 @@ internal sealed unsafe class Ring : IDisposable
 
     private byte[]? TakeMessage()
     {
-        AcquireLock(getLock, block: true, null);
+        AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
             if (isPipe && Count == 0)
@@ -474,18 +474,7 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     // A ring dropped without Dispose: its semaphores and memory have finalizers of their own; its spill files, here.
-    ~Ring()
-    {
-        try
-        {
-            RemoveSpills();
-        }
-#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
+    ~Ring() => Finalizer.Run(RemoveSpills);
 
     private void RemoveSpills()
     {
@@ -496,22 +485,13 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
-    // Python's rules (see Multiprocessing.Deadline), as a point in time.
-    private static DateTime? DeadlineOf(bool block, double? timeout)
-    {
-        var wait = Multiprocessing.Deadline.ToTimeSpan(block ? timeout : 0, nameof(timeout));
-        return wait == Timeout.InfiniteTimeSpan ? null : DateTime.UtcNow + wait;
-    }
-
-    private static double? Left(DateTime? deadline) => deadline is { } d ? Math.Max(0, (d - DateTime.UtcNow).TotalSeconds) : null;
-
-    private static bool AcquireLock(SemLock l, bool block, DateTime? deadline)
+    private static bool AcquireLock(SemLock l, bool block, Deadline deadline)
     {
         while (true)
         {
             try
             {
-                return l.Acquire(block, Left(deadline));
+                return l.Acquire(block, deadline.RemainingSeconds);
             }
             catch (AbandonedLockException)
             {
@@ -521,7 +501,7 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
-    private bool WaitForSpace(int needed, int capacity, bool block, DateTime? deadline)
+    private bool WaitForSpace(int needed, int capacity, bool block, Deadline deadline)
     {
         bool Fits() => capacity - (H->Tail - headSeen) >= needed || capacity - (H->Tail - (headSeen = Volatile.Read(ref H->Head))) >= needed;
         while (!Fits())
@@ -534,13 +514,12 @@ internal sealed unsafe class Ring : IDisposable
                     break;
                 }
 
-                var left = Left(deadline);
-                if (!block || left == 0)
+                if (!block || deadline.HasPassed)
                 {
                     return false;
                 }
 
-                _ = space.Acquire(block: true, Math.Min(left ?? double.MaxValue, Slice.TotalSeconds));
+                _ = space.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds));
 
                 // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
                 if (isPipe && ReadersGone)

@@ -270,18 +270,7 @@ internal sealed unsafe class SemLock : IDisposable
     }
 
     // Dropped without Dispose: the shared state is freed by its own finalizer; the semaphore, here.
-    ~SemLock()
-    {
-        try
-        {
-            Close();
-        }
-#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
+    ~SemLock() => Finalizer.Run(Close);
 
     private void Close()
     {

@@ -157,22 +157,15 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
     /// <summary>A block dropped without <see cref="Dispose"/>: its mapping is freed by its own handles, and its name here (as CPython frees on garbage collection).</summary>
     ~SharedMemory()
     {
-        if (pointer == null)
-        {
-            return;
-        }
-
-        try
+        if (pointer != null)
         {
             // The pointer holds a reference on the view's handle: give it back, so that the handle's
             // own finalizer unmaps the view.
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
-            Unlink();
-        }
-#pragma warning disable CA1031 // A finalizer must never throw: that would end the process.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
+            Finalizer.Run(() =>
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+                Unlink();
+            });
         }
     }
 

@@ -1,15 +1,14 @@
-using System.Net;
-using System.Reflection;
 using Helpers.Measure;
 using Helpers.Multiprocessing;
 using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive.Formatting.TabularData;
 
 namespace Helpers.Notebook;
 
 /// <summary>
 /// Lists of the helpers' row types (<see cref="SpeedupRow"/>, <see cref="SpreadRow"/>,
-/// <see cref="SharedObject"/>) as a plain HTML table, one column per property: .NET Interactive
-/// would show each row as an expandable tree instead.
+/// <see cref="SharedObject"/>) as .NET Interactive's own tables (its tabular data resource), one
+/// column per property: without this, the kernel shows each row as an expandable tree.
 /// </summary>
 internal static class TableFormatter
 {
@@ -21,12 +20,5 @@ internal static class TableFormatter
         Formatter.Register<IEnumerable<SharedObject>>((rows, writer) => writer.Write(ToHtml(rows)), HtmlFormatter.MimeType);
     }
 
-    /// <summary>The table, also usable without a kernel.</summary>
-    public static string ToHtml<T>(IEnumerable<T> rows)
-    {
-        var columns = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance);
-        var head = string.Concat(columns.Select(c => $"<th>{WebUtility.HtmlEncode(c.Name)}</th>"));
-        var body = string.Concat(rows.Select(r => "<tr>" + string.Concat(columns.Select(c => $"<td>{WebUtility.HtmlEncode(Convert.ToString(c.GetValue(r), System.Globalization.CultureInfo.InvariantCulture))}</td>")) + "</tr>"));
-        return $"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>";
-    }
+    private static string ToHtml<T>(IEnumerable<T> rows) => rows.ToTabularDataResource().ToDisplayString(HtmlFormatter.MimeType);
 }

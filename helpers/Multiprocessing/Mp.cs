@@ -7,8 +7,17 @@ namespace Helpers.Multiprocessing;
 /// </summary>
 public static class Mp
 {
+    /// <summary>The start method that keeps the next child ready (see <see cref="SetStartMethod"/>).</summary>
+    public const string StandbyMethod = "standby";
+
+    /// <summary>The start method that starts every child cold (see <see cref="SetStartMethod"/>).</summary>
+    public const string SpawnMethod = "spawn";
+
     private static readonly Lazy<Process> MainProcess =
         new(() => Process.ForCurrent("MainProcess", Environment.ProcessId));
+
+    private static string startMethod = StandbyMethod;
+    private static bool startMethodSet;
 
     /// <summary>Python's <c>active_children()</c>: the children of this process still running (finished ones are reaped).</summary>
     public static IReadOnlyList<Process> ActiveChildren() => [.. Children.Reap()];
@@ -35,4 +44,50 @@ public static class Mp
     /// (CPython's resource tracker only warns at exit).
     /// </summary>
     public static IReadOnlyList<SharedObject> SharedObjects() => ResourceTracker.Snapshot();
+
+    /// <summary>Python's <c>get_all_start_methods()</c>: the start methods this platform offers, the default first.</summary>
+    public static IReadOnlyList<string> GetAllStartMethods() => [StandbyMethod, SpawnMethod];
+
+    /// <summary>Python's <c>get_start_method()</c>: how the next child will be started.</summary>
+    public static string GetStartMethod() => Volatile.Read(ref startMethod);
+
+    /// <summary>
+    /// Python's <c>set_start_method(method, force=False)</c>. Two methods exist, and both start a
+    /// fresh .NET runtime, for .NET cannot fork:
+    /// <list type="bullet">
+    /// <item><c>"standby"</c> (the default), CPython's forkserver idea: the next child is started
+    /// ahead of time and waits, ready, until <see cref="Process.Start"/> hands it its work.</item>
+    /// <item><c>"spawn"</c>: every child is started when it is asked for, as CPython's spawn does.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="method">One of <see cref="GetAllStartMethods"/>.</param>
+    /// <param name="force">Change a method already set (Python raises without it, and so does this).</param>
+    /// <exception cref="ArgumentException">An unknown method, or <c>fork</c>/<c>forkserver</c>, which .NET cannot offer.</exception>
+    /// <exception cref="InvalidOperationException">The method was set before and <paramref name="force"/> is false.</exception>
+    public static void SetStartMethod(string method, bool force = false)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (!GetAllStartMethods().Contains(method))
+        {
+            throw new ArgumentException(method is "fork" or "forkserver"
+                ? $"'{method}' needs fork(), which a running .NET runtime cannot do. Use \"{StandbyMethod}\" (a child started ahead of time, as forkserver keeps a server ready) or \"{SpawnMethod}\"."
+                : $"Unknown start method '{method}'; choose one of: {string.Join(", ", GetAllStartMethods())}.", nameof(method));
+        }
+
+        lock (MainProcess)
+        {
+            if (startMethodSet && !force)
+            {
+                throw new InvalidOperationException($"The start method has already been set (to \"{startMethod}\"). Pass force: true to change it, as Python's set_start_method(method, force=True).");
+            }
+
+            startMethodSet = true;
+            Volatile.Write(ref startMethod, method);
+        }
+
+        if (method == SpawnMethod)
+        {
+            Standby.Clear();
+        }
+    }
 }

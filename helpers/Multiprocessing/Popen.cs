@@ -42,20 +42,7 @@ internal sealed partial class Popen : IDisposable
     {
         this.owner = owner;
         nonce = request.Nonce;
-        var info = new ProcessStartInfo(DotnetHost.Value)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(HelpersDll);
-        os = System.Diagnostics.Process.Start(info)
-            ?? throw new InvalidOperationException($"Could not start '{DotnetHost.Value}'.");
+        os = (Mp.GetStartMethod() == Mp.StandbyMethod ? Standby.Take() : null) ?? Launch(standby: false);
         Pid = os.Id;
         pumps = Task.WhenAll(Pump(os.StandardOutput, isError: false), Pump(os.StandardError, isError: true));
         try
@@ -68,6 +55,38 @@ internal sealed partial class Popen : IDisposable
         {
             // The child died before reading its request; its stderr (forwarded) and exit code tell why.
         }
+
+        if (Mp.GetStartMethod() == Mp.StandbyMethod)
+        {
+            Standby.Replenish();
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet exec Helpers.dll</c> with its standard streams redirected; it waits for its
+    /// request on standard input. A <paramref name="standby"/> child first readies its start path.
+    /// </summary>
+    internal static System.Diagnostics.Process Launch(bool standby)
+    {
+        var info = new ProcessStartInfo(DotnetHost.Value)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(HelpersDll);
+        if (standby)
+        {
+            info.ArgumentList.Add(Spawn.StandbyArgument);
+        }
+
+        return System.Diagnostics.Process.Start(info)
+            ?? throw new InvalidOperationException($"Could not start '{DotnetHost.Value}'.");
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ namespace Helpers.Multiprocessing;
 /// </remarks>
 internal static class Spawn
 {
+    /// <summary>The argument that makes a child a spare of the standby start method (see <see cref="Standby"/>).</summary>
+    public const string StandbyArgument = "--standby";
+
     /// <summary>The process object this child runs; <see langword="null"/> in a main program.</summary>
     public static Process? Current { get; private set; }
 
@@ -77,8 +80,19 @@ internal static class Spawn
             return ResourceTracker.Run();
         }
 
+        var standby = args is [StandbyArgument];
+        if (standby)
+        {
+            WarmUp();
+        }
+
         var stdin = Console.OpenStandardInput();
         var line = ReadLine(stdin);
+        if (line is null && standby)
+        {
+            return 0; // A spare that was never used: the parent discarded it, or is gone.
+        }
+
         if (line is null || JsonSerializer.Deserialize(line, SpawnJson.Default.SpawnRequest) is not { } request)
         {
             Console.Error.WriteLine("Helpers.dll is the program a Helpers.Multiprocessing.Process runs in a child; it is not meant to be started by hand.");
@@ -92,6 +106,32 @@ internal static class Spawn
         var code = Run(request);
         Environment.ExitCode = code;
         return code;
+    }
+
+    // What every child does before it runs its target, done by a spare before it has a request:
+    // the request's JSON, an argument's decoding, the console's writers. The spare then waits with
+    // these compiled, and only the target's own code is new when the request comes.
+    private static void WarmUp()
+    {
+        var sample = new SpawnRequest(
+            "1", "Process-1", false, 0, "MainProcess", "", [], TypeRef.From(typeof(Spawn)), nameof(WarmUp), [],
+            JsonSerializer.Serialize(new[] { Reduction.Dumps(0, typeof(object)) }, SpawnJson.Default.StringArray), null);
+        var json = JsonSerializer.Serialize(sample, SpawnJson.Default.SpawnRequest);
+        if (JsonSerializer.Deserialize(json, SpawnJson.Default.SpawnRequest) is { Args: { } args })
+        {
+            _ = Decode(args);
+        }
+
+        Assemblies.Install([]);
+        _ = Process.ForCurrent("MainProcess", Environment.ProcessId);
+        new Process(Target.Find(TypeRef.From(typeof(Spawn)), nameof(Probe), []), []).Run();
+        _ = Console.Out;
+        _ = Console.Error;
+    }
+
+    // The target a spare runs while it warms up: it does nothing, through every step a target takes.
+    private static void Probe()
+    {
     }
 
     private static int Run(SpawnRequest request)

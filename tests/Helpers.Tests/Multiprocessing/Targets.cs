@@ -64,6 +64,26 @@ internal static class Targets
         File.WriteAllText(pidFile, $"{daemon.Pid}");
     }
 
+    /// <summary>Starts and joins a child, waits until its spare is ready, writes the spare's pid, then sleeps.</summary>
+    public static void StartOneAndReportSpare(string pidFile)
+    {
+        var child = new Process(Nothing);
+        child.Start();
+        child.Join();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Standby.SparePid is null && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(20);
+        }
+
+        File.WriteAllText(pidFile, $"{Standby.SparePid}");
+        Thread.Sleep(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Writes the value of an environment variable (empty if unset).</summary>
+    public static void RecordVariable(string path, string variable) =>
+        File.WriteAllText(path, Environment.GetEnvironmentVariable(variable) ?? "");
+
     public static void WriteAfter(string path, double seconds)
     {
         Thread.Sleep(TimeSpan.FromSeconds(seconds));

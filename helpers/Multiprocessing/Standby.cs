@@ -1,0 +1,162 @@
+using System.Collections;
+
+namespace Helpers.Multiprocessing;
+
+/// <summary>
+/// The <c>standby</c> start method, the helpers' counterpart of CPython's forkserver: the next child
+/// is started before it is asked for, so that <see cref="Process.Start"/> hands a request to a runtime
+/// that is already up, with <c>Helpers.dll</c> loaded and its start path compiled.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>.NET cannot fork a running runtime, so CPython's server that forks children has no
+/// counterpart; a spare child waiting for its request is what can be kept ready instead. There is one
+/// spare per parent, started after the first <see cref="Process.Start"/> and replaced in the
+/// background each time one is taken.</item>
+/// <item>A spare is not a child until it is taken: <see cref="Mp.ActiveChildren"/> does not list it.
+/// It holds no shared object, and waits on the same lifeline as a child (its standard input): when
+/// the parent dies, for any reason, it exits.</item>
+/// <item>A spare inherited the parent's environment variables and working directory when it was
+/// started. If either has changed since, it is discarded and the child starts cold, as with
+/// <c>spawn</c>: a child always sees the environment of the moment it was started.</item>
+/// </list>
+/// </remarks>
+internal static class Standby
+{
+    private static readonly System.Threading.Lock Gate = new();
+    private static Spare? ready;
+    private static bool starting;
+
+    /// <summary>The spare's pid while one is ready; null otherwise (for tests and diagnostics).</summary>
+    public static int? SparePid
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return ready?.Os.Id;
+            }
+        }
+    }
+
+    /// <summary>Takes the spare if there is one whose environment is still the parent's; null otherwise.</summary>
+    public static System.Diagnostics.Process? Take()
+    {
+        Spare? spare;
+        lock (Gate)
+        {
+            spare = ready;
+            ready = null;
+        }
+
+        if (spare is null)
+        {
+            return null;
+        }
+
+        if (!spare.Os.HasExited && spare.Matches(Snapshot()))
+        {
+            return spare.Os;
+        }
+
+        Discard(spare);
+        return null;
+    }
+
+    /// <summary>Starts a spare in the background, unless one is ready or starting.</summary>
+    public static void Replenish()
+    {
+        lock (Gate)
+        {
+            if (ready is not null || starting)
+            {
+                return;
+            }
+
+            starting = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static _ =>
+            {
+                Spare? spare = null;
+                try
+                {
+                    var environment = Snapshot();
+                    spare = new Spare(Popen.Launch(standby: true), environment);
+                }
+                catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+                {
+                    // No spare: the next child starts cold, and says why if it cannot start either.
+                }
+
+                lock (Gate)
+                {
+                    starting = false;
+                    if (Mp.GetStartMethod() == Mp.StandbyMethod && ready is null)
+                    {
+                        ready = spare;
+                        spare = null;
+                    }
+                }
+
+                if (spare is not null)
+                {
+                    Discard(spare);
+                }
+            },
+            null);
+    }
+
+    /// <summary>Ends the spare, if any (the start method changed to <c>spawn</c>).</summary>
+    public static void Clear()
+    {
+        Spare? spare;
+        lock (Gate)
+        {
+            spare = ready;
+            ready = null;
+        }
+
+        if (spare is not null)
+        {
+            Discard(spare);
+        }
+    }
+
+    // Closing its standard input is the spare's signal to exit (end of file before a request);
+    // the runtime reaps it.
+    private static void Discard(Spare spare)
+    {
+        try
+        {
+            spare.Os.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        spare.Os.Dispose();
+    }
+
+    private static (string Directory, Dictionary<string, string> Variables) Snapshot()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        return (Environment.CurrentDirectory, variables);
+    }
+
+    private sealed class Spare(System.Diagnostics.Process os, (string Directory, Dictionary<string, string> Variables) environment)
+    {
+        public System.Diagnostics.Process Os { get; } = os;
+
+        public bool Matches((string Directory, Dictionary<string, string> Variables) now) =>
+            now.Directory == environment.Directory
+            && now.Variables.Count == environment.Variables.Count
+            && now.Variables.All(v => environment.Variables.TryGetValue(v.Key, out var value) && value == v.Value);
+    }
+}

@@ -1,0 +1,131 @@
+using Helpers.Multiprocessing;
+using Xunit;
+
+namespace Helpers.Tests.Multiprocessing;
+
+/// <summary>
+/// The standby start method (CPython's forkserver idea): a spare child waits, ready, for the next
+/// <see cref="Process.Start"/>. It is not a child until taken, it never outlives its parent, and a
+/// child started from it sees the parent's environment of the moment it was started.
+/// </summary>
+public sealed class StandbyTests : IClassFixture<LeakCheck>, IDisposable
+{
+    private readonly TempDir temp = new();
+
+    public StandbyTests() => Mp.SetStartMethod(Mp.StandbyMethod, force: true);
+
+    public void Dispose()
+    {
+        Mp.SetStartMethod(Mp.StandbyMethod, force: true);
+        temp.Dispose();
+    }
+
+    [Fact]
+    public void After_a_start_a_spare_waits_and_is_not_an_active_child()
+    {
+        var spare = ReadySpare();
+
+        Assert.Empty(Mp.ActiveChildren());
+        Assert.True(Wait.PidAlive(spare));
+    }
+
+    [Fact]
+    public void The_next_start_takes_the_spare_and_a_new_one_replaces_it()
+    {
+        var spare = ReadySpare();
+
+        var p = new Process(Targets.RecordIdentity, temp.File("id"));
+        p.Start();
+        p.Join();
+
+        Assert.Equal(spare, p.Pid);
+        Assert.Equal(0, p.ExitCode);
+        Assert.True(Wait.Until(() => Standby.SparePid is { } next && next != spare), "no new spare replaced the one taken");
+    }
+
+    [Fact]
+    public void A_child_sees_an_environment_variable_set_after_the_spare_started()
+    {
+        var spare = ReadySpare();
+        var variable = "HELPERS_TEST_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "set after the spare");
+        try
+        {
+            var p = new Process(Targets.RecordVariable, temp.File("value"), variable);
+            p.Start();
+            p.Join();
+
+            Assert.Equal("set after the spare", File.ReadAllText(temp.File("value")));
+            Assert.NotEqual(spare, p.Pid);
+            Assert.True(Wait.PidGone(spare, seconds: 10), "the discarded spare did not exit");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void Switching_to_spawn_ends_the_spare_and_starts_children_cold()
+    {
+        var spare = ReadySpare();
+
+        Mp.SetStartMethod(Mp.SpawnMethod, force: true);
+        var p = new Process(Targets.Nothing);
+        p.Start();
+        p.Join();
+
+        Assert.True(Wait.PidGone(spare, seconds: 10), "the spare outlived the switch to spawn");
+        Assert.NotEqual(spare, p.Pid);
+        Assert.Null(Standby.SparePid);
+        Assert.Equal(Mp.SpawnMethod, Mp.GetStartMethod());
+    }
+
+    [Fact]
+    public void A_spare_exits_when_its_parent_is_killed()
+    {
+        var pidFile = temp.File("spare");
+        var parent = new Process(Targets.StartOneAndReportSpare, pidFile);
+        parent.Start();
+        Assert.True(Wait.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0), "the child never reported a spare");
+        var spare = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Wait.PidAlive(spare));
+
+        parent.Kill();
+        parent.Join();
+
+        Assert.True(Wait.PidGone(spare, seconds: 10), $"spare {spare} outlived its killed parent");
+    }
+
+    [Theory]
+    [InlineData("fork", "fork()")]
+    [InlineData("forkserver", "fork()")]
+    [InlineData("threads", "Unknown start method")]
+    public void Start_methods_dotnet_cannot_offer_are_refused_with_the_alternatives(string method, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Mp.SetStartMethod(method, force: true));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("spawn", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Mp.StandbyMethod, Mp.GetStartMethod());
+    }
+
+    [Fact]
+    public void Setting_the_method_twice_needs_force_as_in_Python()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Mp.SetStartMethod(Mp.SpawnMethod));
+
+        Assert.Contains("force: true", e.Message, StringComparison.Ordinal);
+        Assert.Equal([Mp.StandbyMethod, Mp.SpawnMethod], Mp.GetAllStartMethods());
+    }
+
+    // Starts and joins one child, then waits (with a deadline) for the spare that replaces it.
+    private static int ReadySpare()
+    {
+        var p = new Process(Targets.Nothing);
+        p.Start();
+        p.Join();
+        Assert.True(Wait.Until(() => Standby.SparePid is not null), "no spare was started");
+        return Standby.SparePid!.Value;
+    }
+}

@@ -11,10 +11,9 @@ namespace Helpers.Multiprocessing;
 /// forwarding its output, waiting, signalling, and reading how it ended.
 /// </summary>
 /// <remarks>
-/// Platform differences live here and only here. Terminate is SIGTERM on Unix (libc <c>kill</c>,
-/// which .NET does not expose) and TerminateProcess on Windows, which has no signals. Exit codes:
-/// the child writes a tagged report line as it exits; a child that ended without one was killed,
-/// and on Unix .NET reports death by signal N as 128+N, which is turned into Python's −N.
+/// Exit codes: the child writes a tagged report line as it exits; a child that ended without one
+/// was killed. How a child is signalled and how a death by signal reads differ by platform:
+/// <c>Popen.Unix.cs</c> and <c>Popen.Windows.cs</c>.
 /// </remarks>
 internal sealed partial class Popen : IDisposable
 {
@@ -144,13 +143,13 @@ internal sealed partial class Popen : IDisposable
             }
 
             signalSent = signal;
-            if (OperatingSystem.IsWindows() || signal == SigKill)
+            if (OperatingSystem.IsWindows())
             {
-                os.Kill();
+                SignalWindows();
             }
-            else if (Platform.Posix.Kill(Pid, signal) != 0 && !os.HasExited)
+            else
             {
-                throw new InvalidOperationException($"kill({Pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+                SignalUnix(signal);
             }
         }
     }
@@ -166,15 +165,7 @@ internal sealed partial class Popen : IDisposable
         }
     }
 
-    private int FromOsExitCode(int code)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return signalSent != 0 ? -signalSent : code;
-        }
-
-        return code is > 128 and <= 128 + 64 ? -(code - 128) : code;
-    }
+    private int FromOsExitCode(int code) => OperatingSystem.IsWindows() ? FromOsExitCodeWindows(code) : FromOsExitCodeUnix(code);
 
     private async Task Pump(StreamReader reader, bool isError)
     {

@@ -15,8 +15,8 @@ namespace Helpers.Multiprocessing;
 /// <para>The tracker is a small process (<c>dotnet exec Helpers.dll --resource-tracker</c>) started
 /// with the first named object. Each creation and each removal is one line on its standard input;
 /// when that pipe closes (its creator has ended, however it ended) it removes whatever is still
-/// registered. Only Linux and macOS need it: on Windows, named kernel objects disappear with their
-/// last handle.</para>
+/// registered. Only Linux and macOS need it (<c>ResourceTracker.Unix.cs</c>): on Windows, named
+/// kernel objects disappear with their last handle.</para>
 /// <para>Beyond CPython, whose tracker dies with its kernel: the tracker is started through
 /// <c>/bin/sh</c> in the background and calls <c>setsid()</c>, so it is neither in its creator's
 /// process group and session (Jupyter restarts a kernel by killing its group) nor its descendant
@@ -26,7 +26,7 @@ namespace Helpers.Multiprocessing;
 /// keeps its names, so a reused id can delay a sweep but never removes what a live process holds.</para>
 /// <para>This process also keeps its own list of what it holds, for <see cref="Mp.SharedObjects"/>.</para>
 /// </remarks>
-internal static class ResourceTracker
+internal static partial class ResourceTracker
 {
     /// <summary>The kind of a named object, which says how to remove it.</summary>
     public enum Kind
@@ -92,145 +92,12 @@ internal static class ResourceTracker
         ? type.Name
         : $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(NameOf))}>";
 
+    // Windows needs no tracker: its named objects disappear with their last handle.
     private static void Send(char op, Kind kind, string name)
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows())
         {
-            return;
-        }
-
-        if (op == '-' && tracker is null)
-        {
-            return; // Nothing to tell a tracker that is gone (maybe from a finalizer): a new one learns only what is held.
-        }
-
-        try
-        {
-            if (tracker is null)
-            {
-                // The first tracker, or a new one after the last died: it learns all we hold.
-                tracker = Start();
-                foreach (var (heldKind, heldName) in Held.Keys)
-                {
-                    tracker.WriteLine($"+{heldKind} {heldName}");
-                }
-            }
-
-            tracker.WriteLine($"{op}{kind} {name}");
-        }
-        catch (IOException)
-        {
-            // The tracker has died (killed by hand): the next registration starts a new one.
-            tracker = null;
-        }
-    }
-
-    // Starts the tracker, detached (see the remarks), and waits until it says it is ready, so that a
-    // tracker that cannot run is an error here rather than a silent leak later. The shell exits at
-    // once; the tracker keeps the shell's standard input and output, which are our pipes.
-    private static StreamWriter Start()
-    {
-        var info = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-        };
-        info.ArgumentList.Add("-c");
-        // A background command's standard input would be /dev/null: hand it ours through fd 3.
-        info.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" <&3 3<&- &");
-        info.ArgumentList.Add(Popen.DotnetHost.Value);
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(Popen.HelpersDll);
-        info.ArgumentList.Add(Argument);
-        using var shell = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
-        var ready = shell.StandardOutput.ReadLineAsync();
-        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith(ReadyLine, StringComparison.Ordinal))
-        {
-            shell.StandardInput.Close(); // A tracker that did start then ends on its own.
-            var stderr = shell.StandardError.ReadToEndAsync();
-            var said = ready.IsCompleted && stderr.Wait(TimeSpan.FromSeconds(5)) ? $"It said: {stderr.Result.Trim()}" : "It did not answer within 60 s.";
-            throw new InvalidOperationException(
-                $"The resource tracker ({Popen.HelpersDll} {Argument}) could not start, so shared objects could leak; " +
-                $"check that Helpers.runtimeconfig.json is beside Helpers.dll. {said}");
-        }
-
-        TrackerPid = int.Parse(line.AsSpan(ReadyLine.Length + 1), CultureInfo.InvariantCulture);
-        shell.StandardInput.AutoFlush = true;
-        return shell.StandardInput;
-    }
-
-    /// <summary>The tracker's process id, once started (0 before).</summary>
-    public static int TrackerPid { get; private set; }
-
-    /// <summary>The tracker's main loop: reads registrations until its creator is gone, then removes what is left.</summary>
-    /// <returns>The exit code, 0.</returns>
-    public static int Run()
-    {
-        var live = new HashSet<(Kind, string)>();
-
-        // A terminal's Ctrl+C or a kill of the whole process group must not stop the tracker before
-        // it has cleaned up: it ends when its creator's pipe closes (CPython's tracker does the same).
-        using var ignored = new DisposableList(
-            [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
-                .Select(s => PosixSignalRegistration.Create(s, context => context.Cancel = true))]);
-        _ = Posix.SetSid(); // Out of the creator's process group and session (see the remarks).
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ReadyLine} {Environment.ProcessId}"));
-        Console.Out.Flush();
-        Sweep();
-        try
-        {
-            while (Console.In.ReadLine() is { } line)
-            {
-                var space = line.IndexOf(' ', StringComparison.Ordinal);
-                if (line.Length < 3 || space < 0 || !Enum.TryParse<Kind>(line[1..space], out var kind))
-                {
-                    continue;
-                }
-
-                var entry = (kind, line[(space + 1)..]);
-                _ = line[0] == '+' ? live.Add(entry) : live.Remove(entry);
-            }
-        }
-        catch (IOException)
-        {
-            // The creator died mid-line: clean up all the same.
-        }
-
-        foreach (var (kind, name) in live)
-        {
-            Remove(kind, name);
-        }
-
-        return 0;
-    }
-
-    /// <summary>Removes the helpers' names (files and, on Linux, semaphores) in <paramref name="folder"/> whose creating process no longer exists.</summary>
-    internal static void Sweep(string? folder = null)
-    {
-        foreach (var path in Directory.EnumerateFiles(folder ?? SharedMemory.Folder, "*hmp-*"))
-        {
-            var file = Path.GetFileName(path);
-            var semaphore = file.StartsWith("sem.hmp-", StringComparison.Ordinal);
-            var name = semaphore ? file["sem.".Length..] : file;
-            var dash = name.IndexOf('-', "hmp-".Length);
-            if (!name.StartsWith("hmp-", StringComparison.Ordinal) || dash < 0
-                || !int.TryParse(name.AsSpan("hmp-".Length, dash - "hmp-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || SemLock.ProcessExists(pid))
-            {
-                continue;
-            }
-
-            if (semaphore)
-            {
-                Remove(Kind.Semaphore, name);
-            }
-            else
-            {
-                TryDelete(path);
-            }
+            SendUnix(op, kind, name);
         }
     }
 
@@ -253,26 +120,5 @@ internal static class ResourceTracker
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
-    }
-
-    private static void Remove(Kind kind, string name)
-    {
-        switch (kind)
-        {
-            case Kind.Semaphore:
-                _ = Posix.SemUnlink("/" + name);
-                break;
-            case Kind.SharedMemory:
-                TryDelete(Path.Combine(SharedMemory.Folder, name));
-                break;
-            default:
-                RemovePrefix(name);
-                break;
-        }
-    }
-
-    private sealed class DisposableList(List<PosixSignalRegistration> items) : IDisposable
-    {
-        public void Dispose() => items.ForEach(i => i.Dispose());
     }
 }

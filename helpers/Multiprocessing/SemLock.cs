@@ -12,7 +12,7 @@ namespace Helpers.Multiprocessing;
 /// still exists. If it died without releasing, the lock is freed and the waiter gets an
 /// <see cref="AbandonedLockException"/>; CPython's waiter would wait forever.
 /// </remarks>
-internal sealed unsafe class SemLock : IDisposable
+internal sealed unsafe partial class SemLock : IDisposable
 {
     /// <summary>How often a waiter looks for a dead holder.</summary>
     public static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100);
@@ -243,23 +243,7 @@ internal sealed unsafe class SemLock : IDisposable
     }
 
     /// <summary>True while process <paramref name="pid"/> exists.</summary>
-    public static bool ProcessExists(int pid)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            return Posix.ProcessExists(pid);
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    public static bool ProcessExists(int pid) => OperatingSystem.IsWindows() ? ProcessExistsWindows(pid) : Posix.ProcessExists(pid);
 
     /// <summary>Closes it here; the creator also removes its names.</summary>
     public void Dispose()

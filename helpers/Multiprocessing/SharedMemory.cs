@@ -12,12 +12,12 @@ namespace Helpers.Multiprocessing;
 /// <remarks>
 /// Linux: a file in <c>/dev/shm</c> (RAM), mapped with <see cref="MemoryMappedFile.CreateFromFile(string)"/>;
 /// .NET's named <see cref="MemoryMappedFile.CreateNew(string, long)"/> is not supported there.
-/// macOS: the same with a file in the temporary folder. Windows: a named mapping, which disappears
-/// with its last handle. The creator removes the name when disposed; the <see cref="ResourceTracker"/>
+/// macOS: the same with a file in the temporary folder (<c>SharedMemory.Unix.cs</c>). Windows: a
+/// named mapping, which disappears with its last handle (<c>SharedMemory.Windows.cs</c>). The creator removes the name when disposed; the <see cref="ResourceTracker"/>
 /// removes it if the creator dies first. The memory starts zero-filled.
 /// </remarks>
 [JsonConverter(typeof(HandleConverterFactory))]
-public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, SharedMemory.Handle>
+public sealed unsafe partial class SharedMemory : IDisposable, IShareable<SharedMemory, SharedMemory.Handle>
 {
     /// <summary>Where the shared-memory files live (Linux and macOS); spilled queue items are kept there too.</summary>
     internal static readonly string Folder = OperatingSystem.IsLinux() ? "/dev/shm" : Path.GetTempPath();
@@ -37,33 +37,7 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         (Name, Size, owner) = (name, size, create);
-        var path = Path.Combine(Folder, name);
-        if (OperatingSystem.IsWindows())
-        {
-            file = create ? MemoryMappedFile.CreateNew("Local\\" + name, size) : MemoryMappedFile.OpenExisting("Local\\" + name);
-        }
-        else if (!create)
-        {
-            using var stream = File.Exists(path)
-                ? new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)
-                : throw new InvalidOperationException($"The shared memory '{name}' no longer exists: the process that created it has disposed of it or exited.");
-            file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-        }
-        else
-        {
-            var stream = CreateFile(path); // Throws, leaving nothing, if the name is taken.
-            try
-            {
-                stream.SetLength(size); // Sparse: pages are allocated when first written.
-                file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            }
-            catch
-            {
-                stream.Dispose();
-                File.Delete(path);
-                throw;
-            }
-        }
+        file = OperatingSystem.IsWindows() ? MapWindows(name, size, create) : MapUnix(name, size, create);
 
         try
         {
@@ -74,9 +48,9 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
         catch
         {
             file.Dispose();
-            if (create && !OperatingSystem.IsWindows())
+            if (create)
             {
-                File.Delete(path);
+                RemoveName();
             }
 
             throw;
@@ -95,11 +69,7 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
                 pointer = null;
                 view.Dispose();
                 file.Dispose();
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.Delete(path);
-                }
-
+                RemoveName();
                 GC.SuppressFinalize(this);
                 throw;
             }
@@ -171,14 +141,19 @@ public sealed unsafe class SharedMemory : IDisposable, IShareable<SharedMemory, 
 
     private void Unlink()
     {
-        if (owner && !OperatingSystem.IsWindows())
-        {
-            File.Delete(Path.Combine(Folder, Name));
-        }
-
         if (owner)
         {
+            RemoveName();
             ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemory, Name);
+        }
+    }
+
+    // Windows names die with their last handle: only a file has to be removed.
+    private void RemoveName()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            RemoveFile(Name);
         }
     }
 

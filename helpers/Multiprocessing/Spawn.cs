@@ -75,7 +75,7 @@ internal static class Spawn
     /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
     public static int Main(string[] args)
     {
-        if (args is [ResourceTracker.Argument])
+        if (args is [ResourceTracker.Argument] && !OperatingSystem.IsWindows())
         {
             return ResourceTracker.Run();
         }

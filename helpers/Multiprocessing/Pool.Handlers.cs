@@ -1,0 +1,176 @@
+namespace Helpers.Multiprocessing;
+
+// The pool's own threads and workers (CPython's Pool._handle_results, _maintain_pool and
+// _terminate_pool): starting workers, handing results to their jobs, replacing workers that
+// exited, and stopping them all.
+public sealed partial class Pool
+{
+    private Process StartWorker(int slot)
+    {
+        var worker = new Process(PoolWorker.Serve, tasks, results, busy, functionMemory, slot, maxTasksPerChild, initializer)
+        {
+            Daemon = true,
+            Name = $"SpawnPoolWorker-{Interlocked.Increment(ref workerCount)}",
+        };
+        worker.Start();
+        return worker;
+    }
+
+    // The result thread (CPython's result handler and worker handler in one): hands results to
+    // their jobs, and every 0.1 s looks for workers that have exited.
+    private void HandleResults()
+    {
+        var lastCheck = DateTime.UtcNow;
+        while (!stopping)
+        {
+            // Read by the message count, not the semaphore: a worker killed between writing its result
+            // and posting its unit must not leave that result, and all after it, unread.
+            var got = results.TryGet(out var bytes, block: true, timeout: 0.1, claim: IgnoreClaim);
+            if (got)
+            {
+                Dispatch(bytes);
+            }
+
+            if (!got || DateTime.UtcNow - lastCheck > TimeSpan.FromSeconds(0.1))
+            {
+                lastCheck = DateTime.UtcNow;
+                CheckWorkers();
+            }
+        }
+    }
+
+    private void Dispatch(byte[] bytes)
+    {
+        var id = PoolMessages.ReadId(bytes);
+        (Job Job, int Chunk) entry;
+        lock (gate)
+        {
+            if (!pending.Remove(id, out entry))
+            {
+                return; // Already failed (its worker was thought dead) or the pool was terminated.
+            }
+
+            Monitor.PulseAll(gate);
+        }
+
+        try
+        {
+            entry.Job.Deliver(entry.Chunk, bytes);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
+        {
+            entry.Job.Fail(new InvalidOperationException($"The task's result could not be read in the parent: {e.Message}", e));
+        }
+#pragma warning disable CA1031 // A user's callback must not kill the result thread; CPython reports and goes on too.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"Pool: a callback raised {e}");
+        }
+    }
+
+    private void CheckWorkers()
+    {
+        // A worker that died just after sending its result: take the result first, so that its
+        // task is not failed as lost (the worker's slot still names it until the result is sent).
+        // Only the workers found dead before that drain are handled now: one that dies after it is
+        // handled next time, after its result (if it sent one) has been drained in turn.
+        List<int> dead;
+        lock (gate)
+        {
+            dead = [.. Enumerable.Range(0, workers.Length).Where(slot => workers[slot] is { IsAlive: false })];
+        }
+
+        while (dead.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null, claim: IgnoreClaim))
+        {
+            Dispatch(bytes);
+        }
+
+        List<(Job Job, Exception Error)> lost = [];
+        lock (gate)
+        {
+            foreach (var slot in dead)
+            {
+                if (workers[slot] is not { } worker)
+                {
+                    continue;
+                }
+
+                var task = busy[slot];
+                busy[slot] = 0;
+
+                // A worker that died after claiming a task but before marking it read left it in the
+                // queue: the next worker runs it, so it is neither failed nor run twice.
+                if (task != 0 && !tasks.HeadMatches(b => b.Length > 0 && PoolMessages.ReadId(b) == task) && pending.Remove(task, out var entry))
+                {
+                    lost.Add((entry.Job, new WorkerLostException(
+                        $"Pool worker {worker.Name} (pid {worker.Pid}) died while running this task: {Describe(worker.ExitCode)}. " +
+                        "The pool has replaced it; the other tasks go on.")));
+                    Monitor.PulseAll(gate);
+                }
+
+                var needed = state == PoolState.Running || (state == PoolState.Closed && pending.Count > 0);
+                workers[slot] = needed && !stopping ? StartWorker(slot) : null;
+            }
+        }
+
+        foreach (var (job, error) in lost)
+        {
+            job.Fail(error);
+        }
+    }
+
+    private static void IgnoreClaim(byte[] result)
+    {
+    }
+
+    private static string Describe(int? exitCode) => exitCode switch
+    {
+        < 0 and var signal => $"killed by signal {-signal}",
+        { } code => $"exit code {code}",
+        null => "no exit code",
+    };
+
+    private void StopWorkers(bool kill)
+    {
+        Process[] live;
+        lock (gate)
+        {
+            live = [.. workers.OfType<Process>()];
+            stopping = true;
+        }
+
+        foreach (var worker in live)
+        {
+            if (kill)
+            {
+                worker.Kill();
+            }
+            else
+            {
+                tasks.Put([]); // The stop signal: one per worker, after all the tasks.
+            }
+        }
+
+        foreach (var worker in live)
+        {
+            worker.Join(30);
+            if (worker.IsAlive)
+            {
+                worker.Kill();
+                worker.Join(10);
+            }
+        }
+
+        handler?.Join(TimeSpan.FromSeconds(10));
+        lock (gate)
+        {
+            Array.Clear(workers);
+        }
+
+        tasks.Dispose();
+        results.Dispose();
+        busy.Dispose();
+        functionMemory.Dispose();
+    }
+}

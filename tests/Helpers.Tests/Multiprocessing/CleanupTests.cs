@@ -114,7 +114,7 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         Assert.All(names, name => Assert.False(Exists(name), $"{name} is left after its object was collected"));
     }
 
-    [Fact]
+    [LinuxFact]
     public void Shared_memory_spill_files_and_semaphores_are_private_to_their_owner()
     {
         if (OperatingSystem.IsWindows())
@@ -171,7 +171,7 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         Assert.DoesNotContain(leaks.Left(), o => o.CreatedFor == "Lock");
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_new_tracker_sweeps_the_names_of_processes_that_are_gone_and_keeps_the_rest()
     {
         if (OperatingSystem.IsWindows())

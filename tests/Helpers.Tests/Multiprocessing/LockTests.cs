@@ -110,7 +110,7 @@ public sealed class LockTests : IClassFixture<LeakCheck>
         l.Release();
     }
 
-    [Fact]
+    [LinuxFact]
     public void Disposing_removes_the_os_objects()
     {
         var l = new Lock();
@@ -121,7 +121,7 @@ public sealed class LockTests : IClassFixture<LeakCheck>
         Assert.All(files, f => Assert.False(File.Exists(f), f));
     }
 
-    [Fact]
+    [LinuxFact]
     public void The_os_objects_of_a_killed_process_are_removed_by_its_tracker()
     {
         using var dir = new TempDir();

@@ -25,8 +25,8 @@ internal sealed partial class Chromium : IAsyncDisposable
 
     public static async Task<Chromium> StartAsync()
     {
-        var executable = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("No Chromium: install Debian's chromium (apt-get install chromium), as .ci/run does.");
+        var executable = Browsers().FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("No Chromium or Chrome: install Debian's chromium (apt-get install chromium), as .ci/run does, or set CHROME_PATH to a Chromium-based browser.");
         var profile = new TempDir();
         var info = new ProcessStartInfo(executable) { RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--remote-debugging-port=0", $"--user-data-dir={profile.Path}", "about:blank"])
@@ -129,4 +129,22 @@ internal sealed partial class Chromium : IAsyncDisposable
 
     [GeneratedRegex(@"ws://[^\s]+/devtools/browser/[^\s]+")]
     private static partial Regex DevToolsUrl();
+
+    // CHROME_PATH first (the CI workflow sets it), then where Debian, Ubuntu, macOS and Windows put one.
+    private static IEnumerable<string> Browsers()
+    {
+        if (Environment.GetEnvironmentVariable("CHROME_PATH") is { Length: > 0 } chosen)
+        {
+            yield return chosen;
+        }
+
+        yield return "/usr/bin/chromium";
+        yield return "/usr/bin/chromium-browser";
+        yield return "/usr/bin/google-chrome";
+        yield return "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome";
+        foreach (var root in new[] { Environment.SpecialFolder.ProgramFiles, Environment.SpecialFolder.ProgramFilesX86 })
+        {
+            yield return Path.Combine(Environment.GetFolderPath(root), "Google", "Chrome", "Application", "chrome.exe");
+        }
+    }
 }

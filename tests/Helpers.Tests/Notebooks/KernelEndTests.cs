@@ -21,17 +21,12 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
         KillProcessTree,
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData(Ending.KillKernelAlone)]
     [InlineData(Ending.KillProcessGroup)]
     [InlineData(Ending.KillProcessTree)]
     public async Task Nothing_is_left_however_the_kernel_ends(Ending ending)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // setsid and /dev/shm; Windows names die with their handles.
-        }
-
         using var dir = new TempDir();
         var report = dir.File("report.txt");
         var notebook = NotebookRun.Write(dir, "kernel.ipynb",

@@ -53,8 +53,8 @@ internal static partial class Rendered
 
     private static async Task ExportAsync(string executed, string html)
     {
-        var jupyter = new[] { "/usr/bin/jupyter", "/usr/local/bin/jupyter" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("No jupyter nbconvert: install Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert), as .ci/run does.");
+        var jupyter = OnPath(OperatingSystem.IsWindows() ? "jupyter.exe" : "jupyter")
+            ?? throw new InvalidOperationException("No jupyter nbconvert: install Debian's jupyter-nbconvert (apt-get install jupyter-nbconvert), as .ci/run does, or pip install nbconvert.");
         var info = new ProcessStartInfo(jupyter) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in (string[])["nbconvert", "--to", "html", executed, "--output", html])
         {
@@ -68,4 +68,8 @@ internal static partial class Rendered
         await export.WaitForExitAsync(timeout.Token);
         Assert.True(export.ExitCode == 0 && File.Exists(html), $"nbconvert could not export {executed}: {await error}");
     }
+
+    private static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
 }

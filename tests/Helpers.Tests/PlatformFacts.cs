@@ -1,0 +1,21 @@
+using Xunit;
+
+namespace Helpers.Tests;
+
+/// <summary>
+/// A test of what Linux alone has: names under <c>/dev/shm</c> (POSIX semaphores appear there as
+/// <c>sem.NAME</c>), the <c>setsid</c> program. Elsewhere it is reported as skipped, with the reason,
+/// rather than passing without having checked anything.
+/// </summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test unless it runs on Linux.</summary>
+    public LinuxFactAttribute() => Skip = OperatingSystem.IsLinux() ? null! : "Linux only: it inspects /dev/shm or runs setsid.";
+}
+
+/// <summary>A <see cref="LinuxFactAttribute"/> with data.</summary>
+public sealed class LinuxTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Skips the test unless it runs on Linux.</summary>
+    public LinuxTheoryAttribute() => Skip = OperatingSystem.IsLinux() ? null! : "Linux only: it inspects /dev/shm or runs setsid.";
+}

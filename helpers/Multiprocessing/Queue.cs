@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -23,6 +25,11 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 {
     // Looked up once: a message then goes straight to its converters.
     private static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)Reduction.Options.GetTypeInfo(typeof(T));
+
+    // Ints, doubles, enums and structs of them hold no reference: their bytes are the message, copied
+    // as they are, with no serializer. Both ends are the same T of the same assembly, so the layout
+    // is the same on both sides.
+    private static readonly bool IsUnmanaged = !RuntimeHelpers.IsReferenceOrContainsReferences<T>();
     private bool closed;
     private bool disposed;
 
@@ -49,11 +56,10 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     public virtual void Put(T item, bool block = true, double? timeout = null)
     {
         CheckOpen();
-        var bytes = typeof(T) == typeof(byte[])
-            ? RawBytes.Encode((byte[]?)(object?)item)
-            : Reduction.ToBytes(item, TypeInfo, "put on a queue, which sends it to other processes", nameof(item));
-
-        if (!Ring.Put(bytes, block, timeout))
+        var sent = IsUnmanaged
+            ? Ring.Put(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref item), Unsafe.SizeOf<T>()), block, timeout)
+            : Ring.Put(Encode(item), block, timeout);
+        if (!sent)
         {
             throw new FullException(block ? $"The queue stayed full for {timeout} s." : "The queue is full.");
         }
@@ -96,8 +102,14 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// <summary>True if the oldest item, still in the queue, satisfies <paramref name="match"/> (see <see cref="Ring.HeadMatches"/>).</summary>
     internal bool HeadMatches(Func<T, bool> match) => Ring.HeadMatches(raw => match(Decode(raw)));
 
+    private static byte[] Encode(T item) => typeof(T) == typeof(byte[])
+        ? RawBytes.Encode((byte[]?)(object?)item)
+        : Reduction.ToBytes(item, TypeInfo, "put on a queue, which sends it to other processes", nameof(item));
+
     private static T Decode(byte[] bytes) =>
-        typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)! : JsonSerializer.Deserialize(bytes, TypeInfo)!;
+        IsUnmanaged ? Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetArrayDataReference(bytes))
+        : typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)!
+        : JsonSerializer.Deserialize(bytes, TypeInfo)!;
 
     /// <summary>Python's <c>get_nowait()</c>: <c>Get(block: false)</c>.</summary>
     /// <exception cref="EmptyException">No item.</exception>

@@ -9,6 +9,15 @@ public static class QueueTargets
     /// <summary>The note's example: the child puts, the parent gets.</summary>
     public static void PutGreeting(MP.Queue<string> q, string who) => q.Put($"hello {who} from {Environment.ProcessId}");
 
+    /// <summary>Puts samples of unmanaged types, which cross as their bytes, with no serializer.</summary>
+    public static void PutSamples(MP.Queue<Sample> samples, MP.Queue<double> doubles, MP.Queue<DayOfWeek> days)
+    {
+        samples.Put(new Sample(Environment.ProcessId, -1.5, 'λ', true));
+        samples.Put(new Sample(int.MinValue, double.NaN, '\0', false));
+        doubles.Put(Math.PI);
+        days.Put(DayOfWeek.Friday);
+    }
+
     /// <summary>Puts one large array and returns at once.</summary>
     public static void PutLarge(MP.Queue<byte[]> q, int size) => q.Put(Enumerable.Range(0, size).Select(i => (byte)i).ToArray());
 
@@ -38,3 +47,6 @@ public static class QueueTargets
         }
     }
 }
+
+/// <summary>A struct of unmanaged fields: a queue of it carries its bytes as they are.</summary>
+public readonly record struct Sample(int Id, double Value, char Mark, bool Flag);

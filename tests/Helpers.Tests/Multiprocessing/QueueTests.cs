@@ -68,6 +68,26 @@ public sealed class QueueTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void Structs_doubles_and_enums_cross_as_their_bytes_exactly()
+    {
+        using var samples = new MP.Queue<Sample>();
+        using var doubles = new MP.Queue<double>();
+        using var days = new MP.Queue<DayOfWeek>();
+        var child = new Process(QueueTargets.PutSamples, samples, doubles, days);
+        child.Start();
+
+        var first = samples.Get(timeout: 60);
+        var second = samples.Get(timeout: 60);
+        Assert.Equal(new Sample(child.Pid!.Value, -1.5, 'λ', true), first);
+        Assert.Equal(int.MinValue, second.Id);
+        Assert.True(double.IsNaN(second.Value));
+        Assert.Equal(Math.PI, doubles.Get(timeout: 60));
+        Assert.Equal(DayOfWeek.Friday, days.Get(timeout: 60));
+        child.Join(30);
+        Assert.Equal(0, child.ExitCode);
+    }
+
+    [Fact]
     public void A_child_puts_and_the_parent_gets()
     {
         using var q = new MP.Queue<string>();

@@ -1,6 +1,9 @@
 """CPython's multiprocessing and threading on the helpers' workloads, measured in the same run.
 
 python3 cpython.py [START_METHOD]          the benchmark figures (tests/Benchmarks), as one JSON object
+python3 cpython.py start START_METHOD RUNS PAUSE
+                                           start + join of a no-op child RUNS times, PAUSE seconds apart,
+                                           as a JSON list of milliseconds (notebook 01)
 python3 cpython.py serve [START_METHOD]    one timed job per line on stdin, "primes threads|processes WORKERS LIMIT",
                                            answered with its wall time in seconds (Helpers.Measure.CPython)
 """
@@ -9,6 +12,28 @@ import multiprocessing as mp
 import sys
 import threading
 import time
+
+
+def nothing():
+    pass
+
+
+def start_join_ms(runs, pause):
+    times = []
+    for _ in range(runs):
+        if pause:
+            time.sleep(pause)
+        t = time.perf_counter()
+        p = mp.Process(target=nothing)
+        p.start()
+        p.join()
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def median_p90(times):
+    times = sorted(times)
+    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.9))]
 
 
 def flood(q, n):
@@ -91,11 +116,17 @@ def count_primes(r):
     return c
 
 
-def pool_figures(trips, items, limit):
+def pool_start_ms():
+    time.sleep(0.5)
     t = time.perf_counter()
+    with mp.Pool(2) as pool:
+        pool.map(square, range(8), chunksize=1)
+        return (time.perf_counter() - t) * 1000
+
+
+def pool_figures(trips, items, limit):
     pool = mp.Pool(2)
     pool.map(square, range(8), chunksize=1)
-    startup = time.perf_counter() - t
     pool.apply_async(square, (1,)).get()
     t = time.perf_counter()
     for i in range(trips):
@@ -118,7 +149,7 @@ def pool_figures(trips, items, limit):
                 p.map(count_primes, ranges, chunksize=1)
                 runs.append(time.perf_counter() - t)
             times[n] = sorted(runs)[1]
-    return {"pool_start": startup * 1000, "apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
+    return {"pool_start": pool_start_ms(), "apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
 
 
 def primes_with_threads(workers, ranges):
@@ -163,13 +194,25 @@ def serve():
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args[:1] == ["start"]:
+        mp.set_start_method(args[1])
+        start_join_ms(1, 0)  # The first start also starts forkserver's server: not a child's cost.
+        print(json.dumps(start_join_ms(int(args[2]), float(args[3]))))
+        sys.exit(0)
     if args[:1] == ["serve"]:
         mp.set_start_method(args[1] if len(args) > 1 else "spawn")
         serve()
         sys.exit(0)
     method = args[0] if args else "spawn"
     mp.set_start_method(method)
+    start_join_ms(1, 0)
+    paused = median_p90(start_join_ms(10, 0.5))
+    back_to_back = median_p90(start_join_ms(20, 0))
     figures = {
+        "start_paused": paused[0],
+        "start_paused_p90": paused[1],
+        "start_b2b": back_to_back[0],
+        "start_b2b_p90": back_to_back[1],
         "queue": queue_throughput(200_000),
         "pipe": pipe_round_trip(20_000),
         "lock": locked_increments(200_000),

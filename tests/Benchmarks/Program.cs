@@ -6,42 +6,60 @@ using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
 // Usage: dotnet run -c Release --project tests/Benchmarks
-// Prints each figure for the helpers and for CPython (spawn and fork, when python3 is on the PATH),
-// measured now, on this machine.
+// Prints each figure for the helpers (with the standby start method, the default, and with spawn)
+// and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
+// one run on this machine: compare within the run, never across runs of a shared machine.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-const int QueueItems = 1_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
+const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-var ours = new Dictionary<string, double>
+var ours = new Dictionary<string, double>();
+var cold = new Dictionary<string, double>();
+foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMethod, ours) })
 {
-    ["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems)),
-    ["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips)),
-    ["lock"] = Median(3, () => Figures.LockedIncrements(Increments)),
-};
-foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems, PrimesLimit))
+    Mp.SetStartMethod(method, force: true);
+    Figures.StartJoin(1, 0); // The first start of a program, which (with standby) also starts the first spare.
+    (figures["start_paused"], figures["start_paused_p90"]) = Figures.MedianP90(Figures.StartJoin(10, 500));
+    (figures["start_b2b"], figures["start_b2b_p90"]) = Figures.MedianP90(Figures.StartJoin(20, 0));
+    figures["pool_start"] = Figures.PoolStart();
+}
+
+ours["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems));
+ours["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips));
+ours["lock"] = Median(3, () => Figures.LockedIncrements(Increments));
+foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems / 2, PrimesLimit))
 {
     ours[key] = value;
 }
 
-var python = new[] { "spawn", "fork" }.ToDictionary(m => m, CPython);
+string[] methods = ["spawn", "forkserver", "fork"];
+var python = methods.ToDictionary(m => m, CPython);
 
 Console.WriteLine();
-Console.WriteLine($"{"",-44}{"helpers",14}{"CPython spawn",16}{"CPython fork",16}{"× spawn",10}");
-Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true);
-Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
-Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
+Console.WriteLine($"{"",-46}{"helpers",10}{"helpers",10}{"CPython",10}{"CPython",12}{"CPython",10}{"helpers ×",12}{"helpers ×",12}");
+Console.WriteLine($"{"",-46}{"standby",10}{"spawn",10}{"spawn",10}{"forkserver",12}{"fork",10}{"spawn",12}{"forkserver",12}");
+Row("Start + join, one child after a pause (ms)", "start_paused", higherIsBetter: false);
+Row("  the same, 90th percentile (ms)", "start_paused_p90", higherIsBetter: false);
+Row("Start + join, 20 back to back (ms)", "start_b2b", higherIsBetter: false);
+Row("  the same, 90th percentile (ms)", "start_b2b_p90", higherIsBetter: false);
 Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false);
 Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false);
+Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
+Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true);
+Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
 Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
 Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
+Console.WriteLine();
+Console.WriteLine("× columns: how many times better the helpers (standby) did than CPython with that start method, in this run.");
 return 0;
 
 void Row(string what, string key, bool higherIsBetter)
 {
-    string Cell(Dictionary<string, double>? figures) => figures is not null && figures.TryGetValue(key, out var f) ? Format(f) : "n/a";
-    var spawn = python["spawn"]?.GetValueOrDefault(key);
-    var ratio = spawn is > 0 ? (higherIsBetter ? ours[key] / spawn.Value : spawn.Value / ours[key]).ToString("F1") + "×" : "";
-    Console.WriteLine($"{what,-44}{Format(ours[key]),14}{Cell(python["spawn"]),16}{Cell(python["fork"]),16}{ratio,10}");
+    string Cell(Dictionary<string, double>? figures) => figures is not null && figures.TryGetValue(key, out var f) ? Format(f) : "—";
+    string Ratio(string method) => python[method]?.GetValueOrDefault(key) is > 0 and var theirs && ours.TryGetValue(key, out var mine)
+        ? (higherIsBetter ? mine / theirs : theirs / mine).ToString("F1") + "×"
+        : "";
+    Console.WriteLine($"{what,-46}{Cell(ours),10}{Cell(cold),10}{Cell(python["spawn"]),10}{Cell(python["forkserver"]),12}{Cell(python["fork"]),10}{Ratio("spawn"),12}{Ratio("forkserver"),12}");
 }
 
 static string Format(double f) => f >= 1000 ? f.ToString("N0") : f.ToString("F1");
@@ -78,6 +96,39 @@ static Dictionary<string, double>? CPython(string method)
 /// <summary>The measured workloads; the child targets are static methods here.</summary>
 internal static class Figures
 {
+    /// <summary>Start + join of a no-op child, <paramref name="runs"/> times, <paramref name="pauseMs"/> apart (milliseconds each).</summary>
+    public static List<double> StartJoin(int runs, int pauseMs)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            Thread.Sleep(pauseMs);
+            var clock = Stopwatch.StartNew();
+            var child = new Process(Nothing);
+            child.Start();
+            child.Join();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return times;
+    }
+
+    public static (double Median, double P90) MedianP90(List<double> times)
+    {
+        times.Sort();
+        return (times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.9))]);
+    }
+
+    /// <summary>From new Pool(2) until a first map of 8 tiny tasks has returned, after a pause (ms).</summary>
+    public static double PoolStart()
+    {
+        Thread.Sleep(500);
+        var clock = Stopwatch.StartNew();
+        using var pool = new Pool(2);
+        pool.Map(Square, Enumerable.Range(0, 8), chunksize: 1);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
     public static double QueueThroughput(int n)
     {
         using var q = new MP.Queue<int>();
@@ -138,12 +189,10 @@ internal static class Figures
 
     public static Dictionary<string, double> PoolFigures(int trips, int items, int limit)
     {
-        var clock = Stopwatch.StartNew();
         var pool = new Pool(2);
         pool.Map(Square, Enumerable.Range(0, 8), chunksize: 1);
-        var startup = clock.Elapsed.TotalMilliseconds;
         pool.ApplyAsync(Square, 1).Get();
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < trips; i++)
         {
             pool.ApplyAsync(Square, i).Get();
@@ -172,12 +221,16 @@ internal static class Figures
             });
         }
 
-        return new() { ["pool_start"] = startup, ["apply"] = apply, ["map"] = map, ["speedup"] = times[1] / times[Environment.ProcessorCount] };
+        return new() { ["apply"] = apply, ["map"] = map, ["speedup"] = times[1] / times[Environment.ProcessorCount] };
 
         static double Median(int runs, Func<double> measure) => Enumerable.Range(0, runs).Select(_ => measure()).Order().ElementAt(runs / 2);
     }
 
     private static int Square(int x) => x * x;
+
+    private static void Nothing()
+    {
+    }
 
     private static int CountPrimes(int from, int to)
     {

@@ -23,6 +23,7 @@ namespace Helpers.Multiprocessing;
 /// </remarks>
 internal static class Standby
 {
+    private static readonly TimeSpan DiscardTimeout = TimeSpan.FromSeconds(10);
     private static readonly System.Threading.Lock Gate = new();
     private static Spare? ready;
     private static bool starting;
@@ -124,8 +125,8 @@ internal static class Standby
         }
     }
 
-    // Closing its standard input is the spare's signal to exit (end of file before a request);
-    // the runtime reaps it.
+    // Closing its standard input is the spare's signal to exit (end of input before a request). It is
+    // reaped once it has exited, and killed if it has not within the limit, so nothing outlives it.
     private static void Discard(Spare spare)
     {
         try
@@ -136,7 +137,23 @@ internal static class Standby
         {
         }
 
-        spare.Os.Dispose();
+        _ = spare.Os.WaitForExitAsync().WaitAsync(DiscardTimeout).ContinueWith(
+            exited =>
+            {
+                if (!exited.IsCompletedSuccessfully)
+                {
+                    try
+                    {
+                        spare.Os.Kill();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                }
+
+                spare.Os.Dispose();
+            },
+            TaskScheduler.Default);
     }
 
     private static (string Directory, Dictionary<string, string> Variables) Snapshot()

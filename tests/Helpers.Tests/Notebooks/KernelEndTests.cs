@@ -68,6 +68,8 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
         var child = int.Parse(lines.Single(l => l.StartsWith("child ", StringComparison.Ordinal))["child ".Length..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.NotEmpty(names);
         Assert.Contains(names, n => Exists(n));
+        Assert.True(Wait.Until(() => SpareOf(kernel.Id) is not null, 60), "the kernel started no spare child (standby start method) after its first child");
+        var spare = SpareOf(kernel.Id)!.Value;
 
         switch (ending)
         {
@@ -85,6 +87,36 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
         await kernel.WaitForExitAsync();
         Assert.True(Wait.Until(() => !names.Any(Exists), 30), $"left after {ending}: {string.Join(", ", names.Where(Exists))}");
         Assert.True(Wait.PidGone(child), $"the kernel's child {child} outlived it");
+        Assert.True(Wait.PidGone(spare), $"the kernel's spare child {spare} outlived it");
+    }
+
+    // The spare child of the standby start method: a child of that process started with --standby.
+    private static int? SpareOf(int parent)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // After "pid (name) ": state, ppid, …
+                if (fields[1] == parent.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0').Contains("--standby"))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        return null;
     }
 
     private static bool Exists(string name) =>

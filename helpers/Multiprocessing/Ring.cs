@@ -15,7 +15,7 @@ namespace Helpers.Multiprocessing;
 /// anyone reads, neither deadlocks nor loses the item: CPython documents that its Queue deadlocks there.</item>
 /// <item>A message larger than half the ring is spilled to a file of its own beside the shared
 /// memory; the ring carries its name, and the reader deletes it.</item>
-/// <item>Semaphores: <c>items</c> counts messages, <c>slots</c> free places (a queue's maxsize),
+/// <item>Semaphores: <c>items</c> wakes readers that sleep (the message count lives in shared memory), <c>slots</c> counts free places (a queue's maxsize),
 /// <c>putLock</c>/<c>getLock</c> keep writers and readers one at a time, and <c>space</c> wakes a
 /// writer waiting for bytes. The locks notice a holder that died (see <see cref="SemLock"/>).</item>
 /// </list>
@@ -27,6 +27,7 @@ internal sealed unsafe class Ring : IDisposable
 
     private const int SpillMark = -1;
     private const int MaxEnds = 16;
+    private const int SpinCount = 50;
     private static readonly TimeSpan Slice = SemLock.Slice;
     private readonly SharedMemory memory;
     private readonly SemLock items;
@@ -123,7 +124,7 @@ internal sealed unsafe class Ring : IDisposable
     public void RemoveWriter(int pid)
     {
         _ = Replace(H->Writers, pid, 0);
-        items.Release(); // A spurious unit: a reader that takes it with nothing to read puts it back and reports the end.
+        items.Release(); // Wakes a sleeping reader, which finds no writer: it passes the wake-up on and reports the end.
     }
 
     /// <summary>Removes one receiving end of process <paramref name="pid"/>, and wakes a sender waiting for room so it can see that nobody reads.</summary>
@@ -250,7 +251,14 @@ internal sealed unsafe class Ring : IDisposable
             putLock.Release();
         }
 
-        items.Release();
+        // Wake a reader only if one sleeps: the full fence orders our Puts before reading the count
+        // of sleepers, as a sleeper's increment is ordered before it reads Puts (see WaitForMessage).
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref H->ItemWaiters) > 0)
+        {
+            items.Release();
+        }
+
         return true;
     }
 
@@ -267,65 +275,80 @@ internal sealed unsafe class Ring : IDisposable
             return TakeClaimed(claim, block, deadline);
         }
 
-        while (true)
+        while (WaitForMessage(block, deadline))
         {
-            // Slices, so a pipe reader notices within one that the last writer has died.
-            while (!items.Acquire(block, block ? Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds) : null))
-            {
-                if (!block || (isPipe && WritersGone) || deadline.HasPassed)
-                {
-                    return null;
-                }
-            }
-
             if (TakeMessage() is { } message)
             {
-                // Wake a writer waiting for bytes: it re-checks, so a spare wake-up costs one loop.
-                if (Volatile.Read(ref H->SpaceWaiters) > 0)
-                {
-                    space.Release();
-                }
-
-                if (H->MaxItems > 0)
-                {
-                    slots.Release();
-                }
-
                 return message;
             }
 
-            // The unit was one RemoveWriter posted, with nothing to read. Without writers it is the
-            // end: put it back for the other readers. Otherwise it is dropped, and the wait goes on.
-            if (WritersGone)
+            // Nothing to read: another reader was quicker, or, for a pipe, no writer is left. Then it
+            // is the end: pass the wake-up on to the other readers.
+            if (isPipe && WritersGone)
             {
                 items.Release();
                 return null;
             }
         }
+
+        return null;
     }
 
     /// <summary>Waits until a message is there (without taking it), at most <paramref name="timeout"/> seconds (forever if null).</summary>
     /// <returns>False if none came in time, or (a pipe) no writer is left.</returns>
-    public bool Poll(double? timeout)
+    public bool Poll(double? timeout) => WaitForMessage(block: true, Deadline.After(timeout)) && Count > 0;
+
+    /// <summary>
+    /// Waits until a message is in the ring (true), or, for a pipe, no writer is left (true: the
+    /// caller sees the end), or the deadline passes (false). The message count in shared memory
+    /// decides, never the semaphore, which only puts idle readers to sleep: a reader spins briefly,
+    /// then counts itself in <c>ItemWaiters</c> and sleeps, and a writer posts a wake-up only when
+    /// that count is not zero, so a busy queue makes no system call. Wake-ups that find nothing
+    /// (another reader took the message) are dropped by the loop.
+    /// </summary>
+    private bool WaitForMessage(bool block, Deadline deadline)
     {
-        var deadline = Deadline.After(timeout);
+        if (Count > 0)
+        {
+            return true;
+        }
+
+        if (!block || deadline.HasPassed)
+        {
+            return isPipe && WritersGone;
+        }
+
+        var spinner = default(SpinWait);
+        for (var i = 0; i < SpinCount; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (Count > 0)
+            {
+                return true;
+            }
+        }
+
         while (true)
         {
-            if (items.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds)))
+            Interlocked.Increment(ref H->ItemWaiters);
+            try
             {
-                // A unit with nothing to read while writers remain is RemoveWriter's: drop it.
-                if (Count > 0 || WritersGone)
+                if (Count > 0)
                 {
-                    items.Release();
                     return true;
                 }
 
-                continue;
-            }
+                if ((isPipe && WritersGone) || deadline.HasPassed)
+                {
+                    return isPipe && WritersGone;
+                }
 
-            if ((isPipe && WritersGone) || deadline.HasPassed)
+                // Slices: a pipe reader notices within one that the last writer died without closing.
+                _ = items.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds));
+            }
+            finally
             {
-                return false;
+                Interlocked.Decrement(ref H->ItemWaiters);
             }
         }
     }
@@ -341,46 +364,26 @@ internal sealed unsafe class Ring : IDisposable
     /// </summary>
     private byte[]? TakeClaimed(Action<byte[]> claim, bool block, Deadline deadline)
     {
-        while (true)
+        while (WaitForMessage(block, deadline))
         {
-            var wait = block && !deadline.HasPassed;
-            var unit = items.Acquire(wait, wait ? Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds) : null);
-            if (!unit && Count == 0)
-            {
-                if (!block || deadline.HasPassed || (isPipe && WritersGone))
-                {
-                    return null;
-                }
-
-                continue;
-            }
-
             AcquireLock(getLock, block: true, Deadline.Never);
             try
             {
                 if (Count == 0)
                 {
-                    continue; // Another reader took it: a spare unit is dropped.
+                    if (isPipe && WritersGone)
+                    {
+                        items.Release();
+                        return null;
+                    }
+
+                    continue; // Another reader took it.
                 }
 
                 var message = ReadHead(out var stored, out var spillPath);
                 claim(message);
                 Publish(stored, spillPath);
-                if (!unit)
-                {
-                    _ = items.Acquire(block: false, null); // This message's unit, if no dead reader took it.
-                }
-
-                if (Volatile.Read(ref H->SpaceWaiters) > 0)
-                {
-                    space.Release();
-                }
-
-                if (H->MaxItems > 0)
-                {
-                    slots.Release();
-                }
-
+                MadeRoom();
                 return message;
             }
             finally
@@ -388,6 +391,8 @@ internal sealed unsafe class Ring : IDisposable
                 getLock.Release();
             }
         }
+
+        return null;
     }
 
     /// <summary>
@@ -412,18 +417,34 @@ internal sealed unsafe class Ring : IDisposable
         AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
-            if (isPipe && Count == 0)
+            if (Count == 0)
             {
-                return null; // A wake-up unit from RemoveWriter, not a message (only pipes have them).
+                return null;
             }
 
             var message = ReadHead(out var stored, out var spillPath);
             Publish(stored, spillPath);
+            MadeRoom();
             return message;
         }
         finally
         {
             getLock.Release();
+        }
+    }
+
+    // A message was taken: wake a writer waiting for bytes (it re-checks, so a spare wake-up costs
+    // one loop), and free a place of a bounded ring.
+    private void MadeRoom()
+    {
+        if (Volatile.Read(ref H->SpaceWaiters) > 0)
+        {
+            space.Release();
+        }
+
+        if (H->MaxItems > 0)
+        {
+            slots.Release();
         }
     }
 
@@ -584,9 +605,11 @@ internal sealed unsafe class Ring : IDisposable
         [FieldOffset(200)]
         public long Gets;
 
-        // Written only while a producer waits for bytes.
+        // Written only while a producer waits for bytes, or a consumer for a message.
         [FieldOffset(80)]
         public int SpaceWaiters;
+        [FieldOffset(84)]
+        public int ItemWaiters;
 
         // A pipe's receiving ends, rarely written.
         [FieldOffset(256)]

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -27,6 +28,9 @@ internal sealed unsafe class Ring : IDisposable
 
     private const int SpillMark = -1;
     private const int MaxEnds = 16;
+    // The per-message path is compiled optimized at its first call ([MethodImpl(AggressiveOptimization)]):
+    // a child that floods a queue for a fraction of a second, or a kernel that keeps compiling cells
+    // (which delays tiering up), would otherwise run it unoptimized for most of the messages.
     private const int SpinCount = 50;
     private static readonly TimeSpan Slice = SemLock.Slice;
     private readonly SharedMemory memory;
@@ -181,6 +185,7 @@ internal sealed unsafe class Ring : IDisposable
     /// <paramref name="timeout"/> (seconds, forever if null) say.
     /// </summary>
     /// <returns>False if there was no room in time; nothing was written then.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Put(ReadOnlySpan<byte> message, bool block, double? timeout)
     {
         var deadline = Deadline.After(block, timeout);
@@ -267,6 +272,7 @@ internal sealed unsafe class Ring : IDisposable
     /// <param name="block">Wait for a message.</param>
     /// <param name="timeout">At most this many seconds (forever if null).</param>
     /// <param name="claim">If given, called with the message before it is marked read (see <see cref="TakeClaimed"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[]? Get(bool block, double? timeout, Action<byte[]>? claim = null)
     {
         var deadline = Deadline.After(block, timeout);
@@ -306,6 +312,7 @@ internal sealed unsafe class Ring : IDisposable
     /// that count is not zero, so a busy queue makes no system call. Wake-ups that find nothing
     /// (another reader took the message) are dropped by the loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WaitForMessage(bool block, Deadline deadline)
     {
         if (Count > 0)
@@ -412,6 +419,7 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[]? TakeMessage()
     {
         AcquireLock(getLock, block: true, Deadline.Never);
@@ -435,6 +443,7 @@ internal sealed unsafe class Ring : IDisposable
 
     // A message was taken: wake a writer waiting for bytes (it re-checks, so a spare wake-up costs
     // one loop), and free a place of a bounded ring.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MadeRoom()
     {
         if (Volatile.Read(ref H->SpaceWaiters) > 0)
@@ -449,6 +458,7 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     // Reads the message at the head (a spilled one from its file) without marking it read.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[] ReadHead(out int stored, out string? spillPath)
     {
         var capacity = H->Capacity;
@@ -470,6 +480,7 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     // Marks the head message read (under getLock), then deletes its spill file.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Publish(int stored, string? spillPath)
     {
         Volatile.Write(ref H->Head, H->Head + sizeof(int) + stored);
@@ -506,6 +517,7 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AcquireLock(SemLock l, bool block, Deadline deadline)
     {
         while (true)
@@ -522,6 +534,7 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WaitForSpace(int needed, int capacity, bool block, Deadline deadline)
     {
         bool Fits() => capacity - (H->Tail - headSeen) >= needed || capacity - (H->Tail - (headSeen = Volatile.Read(ref H->Head))) >= needed;
@@ -557,6 +570,7 @@ internal sealed unsafe class Ring : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Write(long position, ReadOnlySpan<byte> bytes, int capacity)
     {
         var at = (int)(position % capacity);
@@ -565,6 +579,7 @@ internal sealed unsafe class Ring : IDisposable
         bytes[first..].CopyTo(new Span<byte>(Data, bytes.Length - first));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Read(long position, Span<byte> bytes, int capacity)
     {
         var at = (int)(position % capacity);

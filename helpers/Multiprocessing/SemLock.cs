@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Helpers.Multiprocessing.Platform;
 
 namespace Helpers.Multiprocessing;
@@ -20,6 +21,7 @@ internal sealed unsafe partial class SemLock : IDisposable
     private const int Free = 0, Locked = 1, Contended = 2;
 
     // How many times a waiter spins (SpinWait, growing pauses of at most a few microseconds) before it sleeps.
+    // Acquire and Release are on every message's path: compiled optimized at once (see Ring).
     private const int SpinCount = 50;
     private readonly NamedSemaphore semaphore;
     private readonly SharedMemory memory;
@@ -115,6 +117,7 @@ internal sealed unsafe partial class SemLock : IDisposable
     /// also records this thread as the holder, and watches for a holder that died.
     /// </summary>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Acquire(bool block, double? timeout)
     {
         var wait = Deadline.ToTimeSpan(timeout); // Python's rules: null forever, negative 0; NaN refused.
@@ -139,6 +142,7 @@ internal sealed unsafe partial class SemLock : IDisposable
 
     // A unit is often posted a moment later by a process running on another core: trying again for
     // a short spin spares both sides the system calls of sleeping and waking.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WaitContended(double? timeout)
     {
         var spinner = default(SpinWait);
@@ -155,6 +159,7 @@ internal sealed unsafe partial class SemLock : IDisposable
     }
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Release()
     {
         if (IsLock)
@@ -183,6 +188,7 @@ internal sealed unsafe partial class SemLock : IDisposable
     // The lock word: Free, Locked (no sleeper), Contended (maybe sleepers: the releaser posts a
     // wake-up). A wake-up is only a hint to try again, so a stray one costs a loop, never a second
     // holder. This is the futex mutex of Drepper's "Futexes Are Tricky", with a semaphore as the futex.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AcquireLock(bool block, double? timeout)
     {
         if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireContended(timeout)))

@@ -57,6 +57,7 @@ internal sealed partial class Popen : IDisposable
 
         if (Mp.GetStartMethod() == Mp.StandbyMethod)
         {
+            Standby.Remember(request);
             Standby.Replenish();
         }
     }

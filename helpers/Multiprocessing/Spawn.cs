@@ -87,7 +87,19 @@ internal static class Spawn
         }
 
         var stdin = Console.OpenStandardInput();
-        var line = ReadLine(stdin);
+        var lines = new LineReader(stdin);
+        if (standby)
+        {
+            // The parent's first line: the assemblies its last child loaded, to load them now.
+            if (lines.Next() is not { } preload)
+            {
+                return 0; // Discarded, or the parent is gone, before anything was sent.
+            }
+
+            Preload(preload);
+        }
+
+        var line = lines.Next();
         if (line is null && standby)
         {
             return 0; // A spare that was never used: the parent discarded it, or is gone.
@@ -189,24 +201,57 @@ internal static class Spawn
         }
     }
 
-    // The parent writes one line and then nothing until it dies, so a buffered read cannot steal
-    // anything from the lifeline.
-    private static string? ReadLine(Stream stdin)
+    // Installs and loads the assemblies the parent's last child needed: for a notebook, .NET
+    // Interactive's files and the cells emitted so far. After the runtime's start, loading them is
+    // most of a child's start. One that cannot be loaded is skipped: the request's own list decides
+    // what the child needs, and a failure shows there.
+    private static void Preload(string json)
     {
-        var bytes = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        int n;
-        while ((n = stdin.Read(buffer)) > 0)
+        var sources = JsonSerializer.Deserialize(json, SpawnJson.Default.ListAssemblySource) ?? [];
+        Assemblies.Install(sources);
+        foreach (var source in sources)
         {
-            var end = Array.IndexOf(buffer, (byte)'\n', 0, n);
-            bytes.Write(buffer, 0, end < 0 ? n : end);
-            if (end >= 0)
+            try
             {
-                return System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+                _ = Assemblies.Load(source.Name);
+            }
+            catch (Exception e) when (e is IOException or BadImageFormatException)
+            {
             }
         }
+    }
 
-        return null;
+    /// <summary>
+    /// Lines from the parent: a spare's preload list, then the request; after that the parent writes
+    /// nothing until it dies. Buffered, keeping what follows a line for the next one.
+    /// </summary>
+    private sealed class LineReader(Stream stream)
+    {
+        private readonly byte[] buffer = new byte[64 * 1024];
+        private int start;
+        private int end;
+
+        public string? Next()
+        {
+            var line = new MemoryStream();
+            while (true)
+            {
+                var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
+                if (newline >= 0)
+                {
+                    line.Write(buffer, start, newline - start);
+                    start = newline + 1;
+                    return System.Text.Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
+                }
+
+                line.Write(buffer, start, end - start);
+                (start, end) = (0, stream.Read(buffer));
+                if (end <= 0)
+                {
+                    return null;
+                }
+            }
+        }
     }
 
     // When the parent dies its end of our standard input closes: read returns 0. Die with it, at once,
@@ -268,4 +313,5 @@ internal sealed record SpawnRequest(
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SpawnRequest))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(List<AssemblySource>))]
 internal sealed partial class SpawnJson : JsonSerializerContext;

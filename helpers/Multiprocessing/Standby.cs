@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json;
 
 namespace Helpers.Multiprocessing;
 
@@ -16,6 +17,9 @@ namespace Helpers.Multiprocessing;
 /// <item>A spare is not a child until it is taken: <see cref="Mp.ActiveChildren"/> does not list it.
 /// It holds no shared object, and waits on the same lifeline as a child (its standard input): when
 /// the parent dies, for any reason, it exits.</item>
+/// <item>A spare first loads the assemblies the parent's last child needed (for a notebook, .NET
+/// Interactive's and the cells emitted so far): after the runtime's own start, loading them is most
+/// of a child's start. The request still carries every assembly; only new cells load then.</item>
 /// <item>A spare inherited the parent's environment variables and working directory when it was
 /// started. If either has changed since, it is discarded and the child starts cold, as with
 /// <c>spawn</c>: a child always sees the environment of the moment it was started.</item>
@@ -26,6 +30,7 @@ internal static class Standby
     private static readonly TimeSpan DiscardTimeout = TimeSpan.FromSeconds(10);
     private static readonly System.Threading.Lock Gate = new();
     private static Spare? ready;
+    private static List<AssemblySource> assemblies = [];
     private static bool starting;
 
     /// <summary>The spare's pid while one is ready; null otherwise (for tests and diagnostics).</summary>
@@ -39,6 +44,9 @@ internal static class Standby
             }
         }
     }
+
+    /// <summary>Remembers the assemblies a child loads, for the next spare to load before its request comes.</summary>
+    public static void Remember(SpawnRequest request) => Volatile.Write(ref assemblies, request.Assemblies);
 
     /// <summary>Takes the spare if there is one whose environment is still the parent's; null otherwise.</summary>
     public static System.Diagnostics.Process? Take()
@@ -85,6 +93,8 @@ internal static class Standby
                 {
                     var environment = Snapshot();
                     spare = new Spare(Popen.Launch(standby: true), environment);
+                    spare.Os.StandardInput.WriteLine(JsonSerializer.Serialize(Volatile.Read(ref assemblies), SpawnJson.Default.ListAssemblySource));
+                    spare.Os.StandardInput.Flush();
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
                 {

@@ -246,6 +246,12 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
 
         var instance = Assert.Throws<ArgumentException>(() => new Process(new object().ToString));
         Assert.Contains("instance method", instance.Message, StringComparison.Ordinal);
+
+        // A local function that reads a local (a lesson's top-level variable) is refused naming it.
+        void ReadsCaptured() => Console.WriteLine(captured);
+        var closure = Assert.Throws<ArgumentException>(() => new Process(ReadsCaptured));
+        Assert.Contains("'ReadsCaptured' reads the variable 'captured'", closure.Message, StringComparison.Ordinal);
+        Assert.Contains("add a parameter", closure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

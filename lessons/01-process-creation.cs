@@ -1,5 +1,5 @@
 // Generated from notebooks/01-process-creation.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/01-process-creation.cs · open it as a notebook: jupytext --to ipynb lessons/01-process-creation.cs
+// Run it from the repository's folder: dotnet run --file lessons/01-process-creation.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/01-process-creation.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -1,5 +1,5 @@
 // Generated from notebooks/02-inter-process-communication.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/02-inter-process-communication.cs · open it as a notebook: jupytext --to ipynb lessons/02-inter-process-communication.cs
+// Run it from the repository's folder: dotnet run --file lessons/02-inter-process-communication.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/02-inter-process-communication.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -1,5 +1,5 @@
 // Generated from notebooks/03-process-locks-and-shared-memory.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/03-process-locks-and-shared-memory.cs · open it as a notebook: jupytext --to ipynb lessons/03-process-locks-and-shared-memory.cs
+// Run it from the repository's folder: dotnet run --file lessons/03-process-locks-and-shared-memory.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/03-process-locks-and-shared-memory.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -1,5 +1,5 @@
 // Generated from notebooks/04-process-pools.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/04-process-pools.cs · open it as a notebook: jupytext --to ipynb lessons/04-process-pools.cs
+// Run it from the repository's folder: dotnet run --file lessons/04-process-pools.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/04-process-pools.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -1,5 +1,5 @@
 // Generated from notebooks/05-creating-threads.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/05-creating-threads.cs · open it as a notebook: jupytext --to ipynb lessons/05-creating-threads.cs
+// Run it from the repository's folder: dotnet run --file lessons/05-creating-threads.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/05-creating-threads.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -1,5 +1,5 @@
 // Generated from notebooks/06-thread-locks-and-conditions.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
-// Run it from the repository's folder: dotnet run --file lessons/06-thread-locks-and-conditions.cs · open it as a notebook: jupytext --to ipynb lessons/06-thread-locks-and-conditions.cs
+// Run it from the repository's folder: dotnet run --file lessons/06-thread-locks-and-conditions.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/06-thread-locks-and-conditions.cs
 
 // %% [raw]
 #:project ../Helpers.csproj

@@ -64,7 +64,7 @@ public static class Lesson
         var name = Path.GetFileNameWithoutExtension(notebookName);
         var text = new StringBuilder()
             .Append("// Generated from notebooks/" + notebookName + " by `" + Command + "`: edit the notebook, not this file, and run that command again.\n")
-            .Append("// Run it from the repository's folder: dotnet run --file lessons/" + name + ".cs · open it as a notebook: jupytext --to ipynb lessons/" + name + ".cs\n")
+            .Append("// Run it from the repository's folder: dotnet run --file lessons/" + name + ".cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/" + name + ".cs\n")
             .Append("\n// %% [raw]\n")
             .Append("#:project ../Helpers.csproj\n");
         packages.ForEach(p => text.Append(p).Append('\n'));
@@ -191,13 +191,18 @@ public static class Lesson
     /// </summary>
     private static string? Redeclared(MemberDeclarationSyntax member, HashSet<string> declared, string where)
     {
-        var (declaration, names) = member switch
+        var declaration = member switch
         {
-            GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } => (local.Declaration, local.Declaration.Variables.Select(v => v.Identifier.Text).ToList()),
-            FieldDeclarationSyntax field => (field.Declaration, field.Declaration.Variables.Select(v => v.Identifier.Text).ToList()),
-            GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax function } => (null, [function.Identifier.Text]),
-            MethodDeclarationSyntax method => (null, [method.Identifier.Text]),
-            _ => ((VariableDeclarationSyntax?)null, new List<string>()),
+            GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } => local.Declaration,
+            FieldDeclarationSyntax field => field.Declaration,
+            _ => null,
+        };
+        string[] names = member switch
+        {
+            _ when declaration is not null => [.. declaration.Variables.Select(v => v.Identifier.Text)],
+            GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax function } => [function.Identifier.Text],
+            MethodDeclarationSyntax method => [method.Identifier.Text],
+            _ => [],
         };
         var again = names.Where(n => !declared.Add(n)).ToList();
         if (again.Count == 0)
@@ -205,8 +210,10 @@ public static class Lesson
             return null;
         }
 
-        var modifiers = member is GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax l } ? l.Modifiers.Count + (l.UsingKeyword.IsKind(SyntaxKind.None) ? 0 : 1) : ((MemberDeclarationSyntax)member).Modifiers.Count;
-        if (declaration is not { Type.IsVar: true, Variables: [{ Initializer: { } value } variable] } || modifiers > 0)
+        // Only a plain `var x = …;`: not `using var`, `const`, a typed or a multiple declaration, nor a function.
+        var plain = member is GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax { Modifiers.Count: 0, UsingKeyword.RawKind: 0 } }
+            or FieldDeclarationSyntax { Modifiers.Count: 0 };
+        if (!plain || declaration is not { Type.IsVar: true, Variables: [{ Initializer: { } value } variable] })
         {
             throw new InvalidOperationException($"{where}: '{again[0]}' is declared again, and a lesson is one C# scope. Only `var x = …;` can be declared again (it becomes `x = …;`); give this one another name in the notebook.");
         }

@@ -23,7 +23,8 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
         var lesson = Path.Combine(Lessons, Lesson.FileName(notebook));
         var expected = Lesson.FromNotebook(File.ReadAllText(Path.Combine(Notebooks, notebook)), notebook);
 
-        var committed = File.Exists(lesson) ? File.ReadAllText(lesson) : null;
+        // A checkout may have turned the lesson's line ends into CRLF; the text is what counts.
+        var committed = File.Exists(lesson) ? File.ReadAllText(lesson).ReplaceLineEndings("\n") : null;
 
         Assert.True(expected == committed,
             $"lessons/{Lesson.FileName(notebook)} is {(committed is null ? "missing" : "out of date with notebooks/" + notebook)}. Write the lessons again: {Lesson.Command}");

@@ -7,7 +7,8 @@ namespace Helpers.Lessons;
 
 /// <summary>
 /// What a notebook shows under a cell, for a lesson run as a program (<c>dotnet run --file lessons/NN-name.cs</c>):
-/// <see cref="display"/> prints a table as aligned text, an exercise check as its ✓/✗ line, and
+/// <see cref="display"/> prints rows as a table of aligned text, a list of numbers or strings as
+/// <c>[a, b, c]</c>, an exercise check as its ✓/✗ line, and
 /// writes a chart as a page of its own (interactive, plotly.js inlined, so it opens offline) with its
 /// SVG image beside it, printing both paths and the chart's figures. The lessons' generator turns a
 /// cell's last expression, which a notebook displays, into a call of <see cref="display"/>.
@@ -36,6 +37,7 @@ public static class LessonOutput
         Figure figure => Write(figure),
         Process process => Processes([process]),
         IEnumerable<Process> processes => Processes([.. processes]),
+        IEnumerable sequence when TextTable.HoldsPlainValues(sequence) => TextTable.Text(sequence),
         IEnumerable sequence => TextTable.Of(sequence).ToString(),
         _ => value.ToString() ?? "",
     };

@@ -40,10 +40,10 @@ public sealed class TextTable
     {
         ArgumentNullException.ThrowIfNull(items);
         var list = items.Cast<object?>().ToList();
-        var type = ElementType(items.GetType()) ?? list.FirstOrDefault(i => i is not null)?.GetType() ?? typeof(object);
+        var type = TypeOfItems(items);
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
         var fields = type.GetFields(BindingFlags.Public | BindingFlags.Instance);
-        if (type == typeof(string) || type.IsPrimitive || (properties.Length == 0 && fields.Length == 0))
+        if (IsPlain(type) || (properties.Length == 0 && fields.Length == 0))
         {
             return new TextTable(["value"], list.Select(i => (IReadOnlyList<string>)[Text(i)]));
         }
@@ -76,15 +76,24 @@ public sealed class TextTable
         return text.ToString().TrimEnd('\n', '\r');
     }
 
-    /// <summary>A value as a cell: sequences as <c>[a, b]</c>, numbers in the invariant culture.</summary>
+    /// <summary>A value as a cell (null as nothing): sequences as <c>[a, b]</c>, numbers in the invariant culture.</summary>
     internal static string Text(object? value) => value switch
     {
         null => "",
         string s => s,
-        IEnumerable sequence => "[" + string.Join(", ", sequence.Cast<object?>().Select(Text)) + "]",
+        IEnumerable sequence => "[" + string.Join(", ", sequence.Cast<object?>().Select(i => i is null ? "null" : Text(i))) + "]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>Whether <paramref name="items"/> hold plain values (numbers, strings…), which read best on one line as <c>[a, b, c]</c>.</summary>
+    internal static bool HoldsPlainValues(IEnumerable items) => IsPlain(TypeOfItems(items));
+
+    private static bool IsPlain(Type type) =>
+        type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal) || Nullable.GetUnderlyingType(type) is { } inner && IsPlain(inner);
+
+    private static Type TypeOfItems(IEnumerable items) =>
+        ElementType(items.GetType()) ?? items.Cast<object?>().FirstOrDefault(i => i is not null)?.GetType() ?? typeof(object);
 
     private static Type? ElementType(Type type) => type.IsArray
         ? type.GetElementType()

@@ -52,6 +52,8 @@ public sealed class LessonOutputTests : IClassFixture<LeakCheck>
 
         Assert.Equal("Name  Count\n----  -----\na     12\nbcd   3", table.ReplaceLineEndings("\n"));
         Assert.Equal("Item1  Item2\n-----  -----\nx      1.5\nyy     2", tuples.ReplaceLineEndings("\n"));
+        Assert.Equal("[1, 2, 3]", LessonOutput.ToText(new List<int> { 1, 2, 3 }));
+        Assert.Equal("[0.5, null]", LessonOutput.ToText(new double?[] { 0.5, null }));
     }
 
     [Fact]

@@ -12,14 +12,15 @@ namespace NotebookRunner;
 /// notebook again. Markdown cells become comments under <c>// %% [markdown]</c>; code cells stay
 /// code under <c>// %%</c>, changed only where a program differs from a notebook, each change here:
 /// <list type="bullet">
-/// <item>the setup cell (build the helpers, check the folder) and <c>#r "../bin/…"</c> are the
+/// <item>the setup cell (the one that runs <c>dotnet build ../Helpers.csproj</c>) and <c>#r "../bin/…"</c> are the
 /// <c>#:project ../Helpers.csproj</c> line at the top; <c>#r "nuget: Name, Version"</c> is <c>#:package Name@Version</c>;</item>
 /// <item>using directives move to the top (C# takes them only before the first statement), and
 /// <c>using Microsoft.DotNet.Interactive.Formatting.TabularData;</c> goes: the lesson's
 /// <c>ToTabularDataResource()</c> comes from <c>Helpers.Lessons.LessonOutput</c>;</item>
 /// <item>types move to the end of the file (C# takes them only after the top-level statements);</item>
 /// <item>a cell's last expression, which a notebook displays, becomes <c>display(…);</c>, the
-/// helpers' console counterpart (tables as text, charts as files, checks as ✓/✗).</item>
+/// helpers' console counterpart (tables as text, charts as files, checks as ✓/✗);</item>
+/// <item>a variable declared again in a later cell is assigned instead (a program is one scope).</item>
 /// </list>
 /// Anything else a program cannot run (another <c>#r</c>, a <c>#!</c> magic) stops the generator with its cell.
 /// </summary>

@@ -68,7 +68,9 @@ if (lessons)
 {
     var written = Lesson.Write(notebooks, Path.Combine(root, "lessons"));
     written.ToList().ForEach(w => Console.WriteLine(Path.GetRelativePath(root, w)));
-    Console.WriteLine($"{written.Count} lessons written; run one with: dotnet run --file lessons/{Path.GetFileName(written[0])}");
+    Console.WriteLine(written.Count == 0
+        ? "no lessons written: none of these notebooks has code"
+        : $"{written.Count} lessons written; run one with: dotnet run --file lessons/{Path.GetFileName(written[0])}");
     return 0;
 }
 

@@ -120,14 +120,21 @@ public static class Lesson
             if (trimmed.StartsWith("#r ", StringComparison.Ordinal))
             {
                 var reference = trimmed[3..].Trim().Trim('"');
-                if (reference.StartsWith("nuget:", StringComparison.Ordinal) && reference[6..].Split(',', StringSplitOptions.TrimEntries) is [var id, var version])
+                if (reference.StartsWith("nuget:", StringComparison.Ordinal))
                 {
-                    packages.Add($"#:package {id}@{version}");
+                    // Pinned, as every package of the project: a lesson must build the same tomorrow.
+                    packages.Add(reference[6..].Split(',', StringSplitOptions.TrimEntries) is [var id, var version] && version.Length > 0
+                        ? $"#:package {id}@{version}"
+                        : throw new InvalidOperationException($"{where}: `{trimmed}` names no version. Pin it in the notebook: #r \"nuget: Name, Version\"."));
                 }
                 else if (!reference.StartsWith("../bin/", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException($"{where}: a lesson has no counterpart for `{trimmed}`. Reference the helpers' bin/ (which #:project brings) or a NuGet package, or teach the generator ({nameof(Lesson)}.cs).");
                 }
+            }
+            else if (trimmed.StartsWith("#i ", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{where}: a lesson has no counterpart for `{trimmed}`: a package source belongs in nuget.config, which both the notebooks and the lessons use.");
             }
             else if (trimmed.StartsWith("#!", StringComparison.Ordinal))
             {

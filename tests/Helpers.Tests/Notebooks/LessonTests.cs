@@ -112,6 +112,8 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
         Assert.Contains("99-test.ipynb, cell slow", magic.Message, StringComparison.Ordinal);
         Assert.Contains("#!time", magic.Message, StringComparison.Ordinal);
         Assert.Contains("cell dll", dll.Message, StringComparison.Ordinal);
+        Assert.Contains("names no version", Assert.Throws<InvalidOperationException>(() => Generate(Code("#r \"nuget: Humanizer.Core\""))).Message, StringComparison.Ordinal);
+        Assert.Contains("nuget.config", Assert.Throws<InvalidOperationException>(() => Generate(Code("#i \"nuget: https://example.org/v3/index.json\""))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

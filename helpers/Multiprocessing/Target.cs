@@ -44,6 +44,17 @@ internal sealed class Target
         }
 
         var cellFunction = !method.IsStatic && Submissions.IsSubmission(method.DeclaringType);
+        if (!method.IsStatic && !cellFunction && method.DeclaringType?.IsDefined(typeof(CompilerGeneratedAttribute)) == true)
+        {
+            // A local function that reads a local variable (a file-based app's top-level one, say) is
+            // compiled into a closure class whose fields are the variables it captured.
+            var captured = method.DeclaringType.GetFields().Select(f => f.Name).Where(n => !n.Contains('<', StringComparison.Ordinal)).ToList();
+            var what = captured.Count == 1 ? $"the variable '{captured[0]}'" : $"a local variable ({string.Join(", ", captured.Select(c => $"'{c}'"))})";
+            throw new ArgumentException(
+                $"'{name}' reads {what} of the code around it, and a child process has none of this process's variables. " +
+                $"Pass the value as an argument instead: add a parameter to '{name}' and give it to new Process(...).", nameof(target));
+        }
+
         if (!method.IsStatic && !cellFunction)
         {
             throw new ArgumentException(

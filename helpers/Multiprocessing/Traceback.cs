@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Helpers.Multiprocessing;
 
 /// <summary>
@@ -5,11 +7,18 @@ namespace Helpers.Multiprocessing;
 /// machinery that called it (reflection, a child's launcher, a thread's bootstrap), which say
 /// nothing about the user's code.
 /// </summary>
-internal static class Traceback
+internal static partial class Traceback
 {
     private const string Rethrown = "--- End of stack trace from previous location ---";
 
-    /// <summary>The exception's text without reflection frames and without frames starting with any of <paramref name="machinery"/>.</summary>
+    // A local function as the compiler names it: <Main>g__Work|0_0, or <<Main>$>g__Work|0_7 at a program's top level.
+    [GeneratedRegex(@"<(?:<Main>\$|[^<>\s]+)>g__(\w+)\|\d+_\d+")]
+    private static partial Regex LocalFunction();
+
+    /// <summary>
+    /// The exception's text without reflection frames and without frames starting with any of
+    /// <paramref name="machinery"/>; a local function (a lesson's top-level function) by its own name.
+    /// </summary>
     /// <param name="e">The exception.</param>
     /// <param name="machinery">Frame prefixes to leave out, as in "at Helpers.Threading.Thread.".</param>
     public static string Format(Exception e, params string[] machinery)
@@ -25,7 +34,7 @@ internal static class Traceback
             var rethrown = lines[i].Trim() == Rethrown;
             if (!rethrown || (i + 1 < lines.Count && lines[i + 1].TrimStart().StartsWith("at ", StringComparison.Ordinal)))
             {
-                kept.Add(lines[i]);
+                kept.Add(LocalFunction().Replace(lines[i], "$1"));
             }
         }
 

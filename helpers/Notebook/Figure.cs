@@ -119,13 +119,29 @@ public sealed class Figure
     }
 
     /// <summary>The chart for a page: its static image, replaced by the interactive chart where scripts run; then the table.</summary>
-    public string ToHtml()
+    public string ToHtml() => Html(PlotlyScript.InjectOnce());
+
+    /// <summary>
+    /// The chart as a page of its own, with plotly.js inlined (3.6 MB), so that it opens in any
+    /// browser, offline: what a lesson run as a program writes for each chart.
+    /// </summary>
+    public string ToPage() => $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(Title)}}</title></head>
+        <body style="font-family:sans-serif">
+        {{Html(PlotlyScript.Script())}}
+        </body>
+        </html>
+        """;
+
+    private string Html(string script)
     {
         var alt = WebUtility.HtmlEncode($"{Title}: {string.Join(", ", Series.Select(s => s.Name))}");
         var series = WebUtility.HtmlEncode(new JsonArray([.. Series.Select(s => (JsonNode)s.Name)]).ToJsonString());
         var image = Convert.ToBase64String(Encoding.UTF8.GetBytes(ToSvg()));
         return $$"""
-            {{PlotlyScript.InjectOnce()}}
+            {{script}}
             <div id="{{id}}" style="width:{{Width}}px;max-width:100%"><img alt="{{alt}}" data-series="{{series}}" width="{{Width}}" height="{{Height}}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{{image}}"/></div>
             <script type="text/javascript">
             (function () {

@@ -50,7 +50,8 @@ internal sealed class ProcessFormatter
             + string.Concat(rows) + "</tbody></table>";
     }
 
-    private static (string Pid, string Alive, string Exit) Describe(Process p)
+    /// <summary>A process's pid, whether it is alive (✔/✘, or "closed") and its exit code, as table cells.</summary>
+    internal static (string Pid, string Alive, string Exit) Describe(Process p)
     {
         try
         {

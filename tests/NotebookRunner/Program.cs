@@ -12,6 +12,10 @@ using NotebookRunner;
 //     Prints one line per run and exits 1 if anything failed. --no-student skips the student copies.
 //   NotebookRunner --student [--out DIR] [NOTEBOOK.ipynb ...]
 //     Only writes the student copies, to DIR (default: out/student), for a teacher to hand out.
+//   NotebookRunner --lessons [NOTEBOOK.ipynb ...]
+//     Writes each notebook's lesson, lessons/NN-name.cs: the notebook as a .NET 10 file-based app
+//     (dotnet run --file lessons/NN-name.cs) in jupytext's percent format (see Lesson.cs).
+//     A notebook without code (the contents) has none.
 //   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR]
 //     Runs one notebook in this process (what each of the above processes does).
 if (args is ["--one", var input, var output, .. var rest])
@@ -30,6 +34,7 @@ if (args is ["--one", var input, var output, .. var rest])
 var root = FindRepositoryRoot();
 string? outArg = null;
 var studentOnly = false;
+var lessons = false;
 var withStudent = true;
 var notebooks = new List<string>();
 for (var i = 0; i < args.Length; i++)
@@ -41,6 +46,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--student":
             studentOnly = true;
+            break;
+        case "--lessons":
+            lessons = true;
             break;
         case "--no-student":
             withStudent = false;
@@ -54,6 +62,16 @@ for (var i = 0; i < args.Length; i++)
 if (notebooks.Count == 0)
 {
     notebooks.AddRange(Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal));
+}
+
+if (lessons)
+{
+    var written = Lesson.Write(notebooks, Path.Combine(root, "lessons"));
+    written.ToList().ForEach(w => Console.WriteLine(Path.GetRelativePath(root, w)));
+    Console.WriteLine(written.Count == 0
+        ? "no lessons written: none of these notebooks has code"
+        : $"{written.Count} lessons written; run one with: dotnet run --file lessons/{Path.GetFileName(written[0])}");
+    return 0;
 }
 
 if (studentOnly)

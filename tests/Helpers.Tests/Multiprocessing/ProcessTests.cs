@@ -171,6 +171,22 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
     }
 
     [Fact]
+    public void A_trace_names_a_local_function_as_written_as_a_lessons_top_level_function_is_one()
+    {
+        static void Boom(string message) => throw new InvalidOperationException(message);
+        var lines = CaptureOutput(() =>
+        {
+            var p = new Process(Boom, "boom 8") { Name = "local" };
+            p.Start();
+            p.Join();
+        });
+
+        var stderr = lines.Where(l => l.Process == "local" && l.IsError).Select(l => l.Text).ToList();
+        Assert.Contains(stderr, l => l.Contains("at Helpers.Tests.Multiprocessing.ProcessTests.Boom(String message)", StringComparison.Ordinal));
+        Assert.DoesNotContain(stderr, l => l.Contains("g__", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_child_output_reaches_the_parent_line_by_line_tagged_with_its_process()
     {
         var lines = CaptureOutput(() =>
@@ -246,6 +262,12 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
 
         var instance = Assert.Throws<ArgumentException>(() => new Process(new object().ToString));
         Assert.Contains("instance method", instance.Message, StringComparison.Ordinal);
+
+        // A local function that reads a local (a lesson's top-level variable) is refused naming it.
+        void ReadsCaptured() => Console.WriteLine(captured);
+        var closure = Assert.Throws<ArgumentException>(() => new Process(ReadsCaptured));
+        Assert.Contains("'ReadsCaptured' reads the variable 'captured'", closure.Message, StringComparison.Ordinal);
+        Assert.Contains("add a parameter", closure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

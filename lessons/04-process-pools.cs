@@ -1,0 +1,435 @@
+// Generated from notebooks/04-process-pools.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`: edit the notebook, not this file, and run that command again.
+// Run it from the repository's folder: dotnet run --file lessons/04-process-pools.cs · as a notebook: jupytext --to ipynb --set-kernel .net-csharp lessons/04-process-pools.cs
+
+// %% [raw]
+#:project ../Helpers.csproj
+
+// %%
+// The notebook's using directives, all here: C# takes them only before the first statement.
+using Helpers.Multiprocessing;
+#pragma warning disable CS8981              // lower-case aliases, as Python's module names
+using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
+using System.IO;
+using System.Threading;
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Helpers.Measure;
+using Helpers.Notebook;
+using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
+
+// %% [markdown]
+// [⏪ 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 ⏩](05-creating-threads.ipynb)
+//
+// # 04 · 进程池 · Process pools
+//
+// Starting a process takes time: the first cells below measure how much on this machine, as [notebook 01](01-process-creation.ipynb) does, beside a task handed to a process that is already running. A **pool** starts its worker processes once and hands them task after task, so a task then costs a message, not a process start. The note's section shows `apply_async` in a loop with `close`/`join`, the `with` form with `get(timeout)`, and `map`. This notebook runs those, then measures how a CPU-bound job speeds up with more workers, against `cpu_count()`.
+//
+// What differs in .NET:
+// - The functions can be written in this notebook. CPython's pool cannot use a function defined in a Jupyter notebook with spawn: the workers re-import `__main__` and do not find it.
+// - If a worker dies (killed, crashed), its task fails with `WorkerLostException` and the pool replaces the worker. CPython's `Pool` waits forever in that case.
+// - A task's exception comes back with its type, its message and the worker's stack trace, as in Python.
+
+// %% [markdown]
+// **What you will learn · 学习目标**
+//
+// - Measure what starting a process costs against a task in a pool that is already running.
+// - Hand tasks to a `mp.Pool` with `ApplyAsync`, then `Close()` and `Join()`, as the note does with a function that returns nothing; time the batch, and see which worker ran each task.
+// - Use the `using` form (Python's `with`), `Get(timeout)`, `Map`, `Starmap` and `Imap`.
+// - Get a task's exception back in the parent, and see the pool replace a worker that died.
+// - Measure speedup and efficiency against `CpuCount()`, and read the chart with Amdahl's law.
+
+// %% [markdown]
+// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them, the third loads the chart library and the measuring helpers. Run all three first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+
+// %%
+// The notebook's setup cell builds the helpers: here, the #:project line at the top does, before the lesson runs.
+
+// %%
+// This cell's using directives are at the top of the file.
+
+// %%
+// This cell's using directives are at the top of the file.
+
+// %% [markdown]
+// ## 为什么用进程池 · Why a pool
+//
+// A pool pays off when starting a process costs much more than handing a task to a process that is already running. Both are measured here with a function that does nothing:
+
+// %%
+void Nothing() { }
+
+// %% [markdown]
+// Start + join of a new process, five times; then the same function as a task of a running one-worker pool, twenty times (`Apply` is `ApplyAsync` followed by `Get`). The table gives milliseconds:
+
+// %%
+var processStart = Spread.Of(Enumerable.Range(0, 5).Select(_ => 1000 * Trials.Seconds(() =>
+{
+    var child = new Process(Nothing);
+    child.Start();
+    child.Join();
+})));
+Spread poolTask;
+using (var pool = new mp.Pool(processes: 1))
+{
+    pool.Apply(Nothing);   // untimed: waits until the worker has started
+    poolTask = Spread.Of(Enumerable.Range(0, 20).Select(_ => 1000 * Trials.Seconds(() => pool.Apply(Nothing))));
+}
+Console.WriteLine(processStart.Overlaps(poolTask)
+    ? "The two ranges overlap: this run was too noisy to compare them. Rerun the cell."
+    : $"Here a task in a running pool took {processStart.Median / poolTask.Median:N0}× less time than starting a process (medians). A pool pays the start once per worker, not once per task.");
+display(new[] { ("start + join of a new process", processStart), ("a task in a running pool", poolTask) }.ToTable("G4"));
+
+// %% [markdown]
+// ## 不带 with 的写法 · apply_async in a loop, then close and join
+//
+// The note:
+// ```python
+// from multiprocessing.pool import Pool
+//
+// def fun1():
+//     pass
+//
+// if __name__ == '__main__':
+//     p = Pool(processes = 4)
+//     for _ in range(10):
+//         p.apply_async(fun1)		# apply_async(func_object, args)
+//     p.close()            # no more tasks
+//     p.join()             # wait until all are done and the workers have exited
+// ```
+// In C# a function that returns nothing is `void`, and `ApplyAsync` takes it as Python's `apply_async` does. Here `Fun1` sleeps for 0.2 s instead of `pass`, so that the time of the batch shows whether the workers ran at the same time. Beside it, two functions in the parent that read that time.
+
+// %%
+void Fun1() => Thread.Sleep(200);   // the note's `pass`, made to last 0.2 s
+
+string AgainstOneAfterAnother(double seconds, int tasks, double each) => seconds < tasks * each
+    ? $"{tasks * each / seconds:F1}× less than {tasks} × {each} s = {tasks * each:F1} s one after another"
+    : $"no less than {tasks} × {each} s = {tasks * each:F1} s one after another: other work slowed this run, so it cannot show the lesson; rerun the cell";
+
+string ReadBatch(double seconds, int tasks, double each, int workers)
+{
+    var rounds = (tasks + workers - 1) / workers;
+    return $"{tasks} tasks of {each} s on {workers} workers: {seconds:F2} s from the pool's start to the end of Join, {AgainstOneAfterAnother(seconds, tasks, each)}.\n"
+         + $"{workers} workers need at least {rounds} rounds of {each} s = {rounds * each:F1} s; the other {seconds - rounds * each:F2} s went to the pool's own work (starting and stopping the workers, the messages) and to whatever else ran on the machine.";
+}
+
+// %% [markdown]
+// The note's loop, with a clock from the pool's start to the end of `Join`:
+
+// %%
+var clock = System.Diagnostics.Stopwatch.StartNew();
+var p = new mp.Pool(processes: 4);
+for (var i = 0; i < 10; i++)
+    p.ApplyAsync(Fun1);
+p.Close();
+p.Join();
+display(ReadBatch(clock.Elapsed.TotalSeconds, tasks: 10, each: 0.2, workers: 4));
+
+// %% [markdown]
+// A `void` function tells nothing about where and when it ran. To see that, let the function return its task's number, its worker's pid, and the times it started and ended (`Stopwatch.GetTimestamp()` reads a clock that every process of the machine shares). `ApplyAsync` returns an `AsyncResult`, and its `Get()` gives that value, as in Python `results = [p.apply_async(f, (i,)) for i in range(10)]`, then `[r.get() for r in results]`.
+
+// %%
+(int Task, int Worker, long Start, long End) WhoRuns(int task)
+{
+    var start = System.Diagnostics.Stopwatch.GetTimestamp();
+    Thread.Sleep(200);
+    return (task, Environment.ProcessId, start, System.Diagnostics.Stopwatch.GetTimestamp());
+}
+
+// %% [markdown]
+// The same batch, keeping the results: how long the tasks themselves took, from the first one's start to the last one's end (without starting and stopping the workers), and one row per worker:
+
+// %%
+p = new mp.Pool(processes: 4);   // declared in an earlier cell: a lesson is one scope
+var results = Enumerable.Range(0, 10).Select(i => p.ApplyAsync(WhoRuns, i)).ToList();
+p.Close();
+p.Join();
+var ran = results.Select(r => r.Get()).ToList();
+var span = System.Diagnostics.Stopwatch.GetElapsedTime(ran.Min(r => r.Start), ran.Max(r => r.End)).TotalSeconds;
+Console.WriteLine($"The {ran.Count} tasks ran within {span:F2} s: {AgainstOneAfterAnother(span, ran.Count, 0.2)}.");
+display(ran.GroupBy(r => r.Worker)
+   .Select(g => new { Worker = $"pid {g.Key}", Tasks = string.Join(", ", g.Select(r => r.Task)), Count = g.Count() })
+   .ToTabularDataResource());
+
+// %% [markdown]
+// Each row is one worker and the tasks it ran. A worker takes the next task as soon as it is free, so which worker runs which task, and how many each runs, can change from run to run. The sleeps of different workers overlap in time: that is what both times above measure, the first with the pool's start and stop, the second without.
+//
+// ## 带 with 的写法 · The `with` form and `get(timeout)`
+//
+// ```python
+// with Pool(processes=2) as pool:
+//     result = pool.apply_async(slow, (2.0,))
+//     print(result.get(timeout=0.5))   # raises multiprocessing.TimeoutError
+// ```
+// In C#, `using` is Python's `with`. Leaving it **terminates** the pool, as in Python. `Get(timeout)` raises `TimeoutException`, and the task goes on, so a later `Get` can still return its result:
+
+// %%
+double Slow(double seconds)
+{
+    Thread.Sleep(TimeSpan.FromSeconds(seconds));
+    return seconds;
+}
+
+// %% [markdown]
+// A task of 1 s, a `Get` that waits only 0.2 s for it, then one that waits long enough:
+
+// %%
+using (var pool = new mp.Pool(processes: 2))
+{
+    var result = pool.ApplyAsync(Slow, 1.0);
+    try { result.Get(timeout: 0.2); }
+    catch (TimeoutException e) { Console.WriteLine($"TimeoutException: {e.Message}"); }
+    Console.WriteLine($"Ready() = {result.Ready()}; Get(timeout: 5) = {result.Get(timeout: 5)}");
+}
+
+// %% [markdown]
+// ## map · 映射
+//
+// `pool.map(f, iterable)` calls `f` on every item in the workers and returns the results **in the items' order**. Items travel in chunks, by default about four chunks per worker, so that many tiny calls cost little each. `imap` gives the results one by one as they come; `imap_unordered` gives them in the order they finish; `starmap` takes tuples of arguments.
+
+// %%
+int Square(int x) => x * x;
+int Add(int a, int b) => a + b;
+
+// %% [markdown]
+// The four calls, on a pool of two workers:
+
+// %%
+using (var pool = new mp.Pool(processes: 2))
+{
+    Console.WriteLine($"Map:     [{string.Join(", ", pool.Map(Square, Enumerable.Range(0, 10)))}]");
+    Console.WriteLine($"Starmap: [{string.Join(", ", pool.Starmap(Add, [(1, 2), (3, 4), (5, 6)]))}]");
+    Console.Write("Imap:    ");
+    foreach (var square in pool.Imap(Square, Enumerable.Range(0, 5)))
+        Console.Write($"{square} ");
+    Console.WriteLine();
+}
+
+// %% [markdown]
+// ## Errors come back · 异常
+//
+// An exception in a task is raised again by `Get` (or `Map`) in the parent, with its own type and message. Its `InnerException` is the worker's stack trace, which is Python's `RemoteTraceback`. `error_callback` (C#: `errorCallback`) is told too.
+
+// %%
+int Divide(int a, int b) => a / b;
+
+// %% [markdown]
+// Divide by zero in a worker, and catch the exception in the parent:
+
+// %%
+using (var pool = new mp.Pool(processes: 1))
+{
+    try { pool.Apply(Divide, 1, 0); }
+    catch (DivideByZeroException e)
+    {
+        Console.WriteLine($"{e.GetType().Name}: {e.Message}");
+        var remote = e.InnerException!.Message.Split('\n').Where(l => l.Trim().Length > 0 && l != "\"\"\"");
+        Console.WriteLine("worker's trace: " + string.Join(" | ", remote.Take(2)));
+    }
+}
+
+// %% [markdown]
+// ## When a worker dies · 工作进程崩溃
+//
+// Here a worker is killed (SIGKILL) while it runs a task. In CPython, `get()` would now wait forever. Here the task fails soon after, with a message that names the worker and the signal (the cell prints how long after the kill), and the pool starts a new worker and goes on. `Hang` tells the parent through an `Event` that it has started, then sleeps forever:
+
+// %%
+int Hang(mp.Event started)
+{
+    started.Set();
+    Thread.Sleep(Timeout.Infinite);
+    return 0;
+}
+
+// %% [markdown]
+// Kill the worker while it runs `Hang`, then ask for the result, and give the pool another task:
+
+// %%
+using (var pool = new mp.Pool(processes: 1))
+using (var started = new mp.Event())
+{
+    var doomed = pool.ApplyAsync(Hang, started);
+    if (!started.Wait(timeout: 60)) throw new TimeoutException("the task did not start within a minute");
+    var worker = pool.Workers.Single();
+    var sinceKill = System.Diagnostics.Stopwatch.StartNew();
+    worker.Kill();
+    try { doomed.Get(timeout: 30); }
+    catch (WorkerLostException e) { Console.WriteLine($"{e.Message}\n(raised {sinceKill.Elapsed.TotalSeconds:F2} s after the kill)"); }
+    Console.WriteLine($"the pool goes on: Square(12) = {pool.Apply(Square, 12)} in worker pid {pool.Workers.Single().Pid}; the killed worker was pid {worker.Pid}");
+}
+
+// %% [markdown]
+// ## Speedup against cpu_count · 加速比
+//
+// A CPU-bound job: counting the primes below 3 000 000 by trial division, cut into 48 ranges. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs three times, interleaved with the other counts; the median is kept, and the chart shows the range of the three as a bar. **Speedup** is the one-worker time divided by the time with *n* workers, and **efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
+
+// %%
+int CountPrimes(int from, int to)
+{
+    var count = 0;
+    for (var n = Math.Max(from, 2); n < to; n++)
+    {
+        var prime = true;
+        for (var d = 2; d * d <= n; d++)
+            if (n % d == 0) { prime = false; break; }
+        if (prime) count++;
+    }
+    return count;
+}
+
+// %% [markdown]
+// A function that reads the measured curve, at `CpuCount()` workers and beyond. Where other work on the machine hid what the job can do, it says so:
+
+// %%
+string ReadSpeedup(SpeedupCurve curve, int cpus)
+{
+    var at = curve.At(cpus);
+    var over = curve.Points[^1];
+    var spread = curve.Points.Max(p => p.Seconds.Ratio);
+    var text = $"On this machine ({cpus} CPUs), {at.Workers} workers ran the job {at.Speedup:F2}× as fast as one (efficiency {at.Efficiency:P0}); {over.Workers} workers, {over.Speedup:F2}×.\n";
+    var noise = new[] { (spread > 1.3, $"the runs of one count differed by up to {spread:F2}×"), (at.Efficiency < 0.6, $"{at.Workers} workers reached only {at.Efficiency:P0} efficiency"),
+                        (curve.Points.Any(p => p.AboveIdeal), "a point lies above the ideal line") }.Where(n => n.Item1).Select(n => n.Item2).ToList();
+    if (noise.Count > 0)
+        return text + $"This run cannot show the lesson: {string.Join("; ", noise)}. Other work shared the CPUs (other programs, or a virtual machine's CPUs that are not wholly ours). Rerun the two cells above when the machine is quieter.";
+    return text + (over.Speedup <= at.High
+        ? $"Beyond {at.Workers} workers the speedup did not rise above the range measured at {at.Workers}: the curve flattened, since every CPU already had a worker."
+        : $"{over.Workers} workers were faster than the whole range at {at.Workers}, which more workers than CPUs should not give on an idle machine: a sign that other work competed for the CPUs (more workers win a larger share of them). Rerun the two cells above when the machine is quieter.");
+}
+
+// %% [markdown]
+// One pool per worker count, each given a first, untimed map before the clock runs; then the job on each pool:
+
+// %%
+const int Limit = 3_000_000, Ranges = 48;
+var ranges = Enumerable.Range(0, Ranges).Select(i => (i * Limit / Ranges, (i + 1) * Limit / Ranges)).ToList();
+var counts = Speedup.DefaultWorkerCounts();
+var pools = counts.ToDictionary(n => n, n => new mp.Pool(n));
+foreach (var pool in pools.Values) pool.Map(Square, Enumerable.Range(0, 4 * pool.Processes));   // untimed warm-up: the first tasks wait for the workers to start
+
+var total = 0;
+var curve = Speedup.Measure("process Pool", n => total = pools[n].Starmap(CountPrimes, ranges, chunksize: 1).Sum(),
+                            counts, rounds: 3, progress: SpeedupChart.CellProgress());
+foreach (var pool in pools.Values) pool.Dispose();
+Console.WriteLine($"primes below {Limit:N0}: {total:N0}");
+display(new[] { curve }.ToChart());
+
+// %% [markdown]
+// The figures behind the chart, and what they say:
+
+// %%
+Console.WriteLine(ReadSpeedup(curve, CpuCount()));
+display(curve.Points.Select(pt => new { pt.Workers, Seconds = pt.Seconds.ToString("F2"), Speedup = pt.ToString(), Efficiency = pt.Efficiency.ToString("P0") })
+     .ToTabularDataResource());
+
+// %% [markdown]
+// **Reading the chart.** The ideal line is what *n* workers would give if nothing were shared: *n* times as fast. The job is almost entirely parallel: the ranges are independent, and only 48 small messages and the final sum are serial. So up to `CpuCount()` workers the measured curve can only fall short of the ideal through what the machine shares: memory bandwidth, caches, other programs, and, on a virtual machine, CPUs that are not wholly ours. **Amdahl's law** bounds the speedup by the serial part: if a fraction *p* of the work can run in parallel, *n* workers give at most
+//
+// $$S(n) = \frac{1}{(1-p) + p/n},$$
+//
+// that is, in plain text (for readers without MathJax): **S(n) = 1 / ((1 − p) + p / n)**. So with *p* = 0.95 even infinitely many workers give at most 20×. Beyond `CpuCount()` there is nothing left to gain: twice as many workers as CPUs only take turns on the same CPUs, so the curve should flatten there; the cell above says whether it did in this run. On a machine with more cores the flat part starts later; rerun these cells in class to see it there. `tests/Benchmarks` measures CPython's `multiprocessing.Pool` on the same job, to compare; [notebook 05](05-creating-threads.ipynb) runs this job on threads too, which in .NET can use every core, since there is no GIL.
+//
+// Uneven ranges also cost speedup, because higher numbers take longer to test. With `chunksize: 1`, a worker that finishes early takes the next range, and the load stays balanced. Try `chunksize: 24` with 2 workers to see one worker left with all the slow ranges.
+
+// %% [markdown]
+// ## 练习 · Exercises
+//
+// Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
+//
+// The checks need one more `using`, and a function for the pool that returns its square and the pid of the worker that ran it:
+
+// %%
+(int Square, int Pid) SquareWhere(int x) => (x * x, Environment.ProcessId);
+
+// %% [markdown]
+// ### 04.1 · Count primes in parallel · 并行计数素数
+//
+// *Practises:* cutting a job into independent tasks, handing them to a pool with `Starmap`, and combining the results.
+//
+// Write `CountPrimesBelow(pool, limit, parts)`: cut `[0, limit)` into `parts` ranges that together cover it exactly, count each range's primes in the pool with `CountPrimes` (from the speedup section), and return the sum.
+//
+// <details><summary>Hint · 提示</summary>
+//
+// Range `i` is `(i * limit / parts, (i + 1) * limit / parts)`: each range starts where the one before it ends, and the last one ends at `limit` even when `parts` does not divide it. `pool.Starmap(CountPrimes, ranges).Sum()` does the rest.
+// </details>
+
+// %%
+// Counts the primes below `limit` in `parts` ranges, on the pool's workers.
+int CountPrimesBelow(mp.Pool pool, int limit, int parts)
+{
+    // BEGIN SOLUTION
+    var ranges = Enumerable.Range(0, parts).Select(i => (i * limit / parts, (i + 1) * limit / parts));
+    return pool.Starmap(CountPrimes, ranges).Sum();
+    // END SOLUTION
+}
+
+// %% [markdown]
+// The check counts the primes here in one piece, then asks your function with several numbers of parts, on a pool of two workers:
+
+// %%
+display(Exercise.Check("04.1", "CountPrimesBelow(pool, limit, parts) equals CountPrimes(0, limit) for any number of parts", () =>
+{
+    using var pool = new mp.Pool(2);
+    const int below = 200_001;
+    var expected = CountPrimes(0, below);                                          // counted here, in one piece
+    var seen = new[] { 1, 7, 16 }.Select(parts => (Parts: parts, Got: CountPrimesBelow(pool, below, parts))).ToList();
+    var wrong = seen.Where(s => s.Got != expected).ToList();
+    return wrong.Count == 0
+        ? Verdict.Pass($"{expected:N0} primes below {below:N0}, the same count with {Exercise.Show(seen.Select(s => s.Parts))} parts.")
+        : Verdict.Fail($"there are {expected:N0} primes below {below:N0}; with {wrong[0].Parts} parts you counted {wrong[0].Got:N0}. Does each range start where the one before ends, and does the last end at limit?");
+}, timeout: 90));
+
+// %% [markdown]
+// ### 04.2 · Pick a chunksize · 选择 chunksize
+//
+// *Practises:* sending many tiny tasks in chunks, seeing that a chunk travels and runs as one task in one worker, and explaining the speedup it gives.
+//
+// Write `MapInChunks(pool, items)`: choose a chunksize larger than 1 and at most half the items, map `SquareWhere` over `items` with it, and return the chunksize and the results. The check verifies the squares and their order, and that each chunk of consecutive items ran in one worker; then it times your chunksize once against chunks of one item. Explain the difference in a comment in your solution: how many messages does each make?
+//
+// <details><summary>Hint · 提示</summary>
+//
+// `pool.Map(SquareWhere, items, chunksize)`. With one item a chunk, every item costs a message to a worker, one back, and a wake-up; with `c` items a chunk, `c` items share those costs. Too large a chunk leaves a worker idle at the end while another finishes, so a few chunks per worker is the usual choice (`Map` picks about four per worker when you give none).
+// </details>
+
+// %%
+// Squares the items on the pool in chunks of a size you choose; returns that size and the results.
+(int Chunksize, List<(int Square, int Pid)> Results) MapInChunks(mp.Pool pool, int[] items)
+{
+    // BEGIN SOLUTION
+    // Four chunks per worker: a message each way per chunk instead of per item, and no worker idle for long at the end.
+    var chunksize = Math.Max(2, items.Length / (4 * pool.Processes));
+    return (chunksize, pool.Map(SquareWhere, items, chunksize));
+    // END SOLUTION
+}
+
+// %% [markdown]
+// The check maps many tiny tasks through your function on a pool of two workers, then times chunks of one against yours (the time is reported, not judged):
+
+// %%
+display(Exercise.Check("04.2", "MapInChunks returns a chunksize from 2 to half the items, and the squares in order, each chunk run by one worker", () =>
+{
+    using var pool = new mp.Pool(2);
+    var items = Enumerable.Range(0, 20_000).ToArray();
+    var (size, results) = MapInChunks(pool, items);
+    if (size < 2 || size > items.Length / 2) return Verdict.Fail($"expected a chunksize from 2 to {items.Length / 2:N0}; got {size}.");
+    if (results is null || !results.Select(r => r.Square).SequenceEqual(items.Select(x => x * x)))
+        return Verdict.Fail($"expected the {items.Length:N0} squares in the items' order; got {results?.Count ?? 0} results starting {Exercise.Show(results?.Take(4).Select(r => r.Square))}.");
+    var split = results.Chunk(size).Count(chunk => chunk.Select(r => r.Pid).Distinct().Count() > 1);
+    if (split > 0) return Verdict.Fail($"{split} chunks of {size} consecutive items ran in more than one worker: was the chunksize passed to Map?");
+    var one = Trials.Seconds(() => pool.Map(SquareWhere, items, chunksize: 1));
+    var yours = Trials.Seconds(() => pool.Map(SquareWhere, items, chunksize: size));
+    return Verdict.Pass($"{results.Count:N0} squares in order, in chunks of {size}, each chunk in one worker. Timed once each: chunks of 1 took {1000 * one:F0} ms, yours {1000 * yours:F0} ms ({one / yours:F1}×), with {items.Length:N0} and {(items.Length + size - 1) / size:N0} tasks.");
+}, timeout: 120));
+
+// %% [markdown]
+// ## 小结 · Summary
+//
+// - A pool starts its worker processes once and hands them task after task, so a task costs a message rather than a process start; the first cells measured both on this machine.
+// - `ApplyAsync` takes a function that returns nothing (`void`, as the note's `fun1`) or one that returns a value. It returns an `AsyncResult`, and `Get(timeout)` raises `TimeoutException` while the task goes on. `Close()` then `Join()` waits for the workers; leaving a `using` block terminates the pool, as Python's `with` does.
+// - `Map` returns the results in the items' order and sends the items in chunks; `Imap` yields the results one by one; `Starmap` unpacks tuples of arguments.
+// - A task's exception is raised again in the parent with its type, its message and the worker's trace. When a worker dies, only its task fails (`WorkerLostException`), and the pool replaces the worker.
+// - The speedup chart above shows how the job's time changed with the number of workers on this machine, up to `CpuCount()` and beyond, against the ideal line. Amdahl's law bounds the speedup by the serial part, and `chunksize` decides how evenly uneven work is shared.
+//
+// **Documentation**
+// - Python: [`multiprocessing.pool.Pool`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool), [`Pool.apply_async`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool.apply_async), [`Pool.map`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool.map), [`Pool.imap`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool.imap), [`Pool.starmap`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.Pool.starmap), [`AsyncResult`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.pool.AsyncResult), [`multiprocessing.TimeoutError`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.TimeoutError), [`multiprocessing.Event`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Event), [`cpu_count`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.cpu_count)
+// - .NET: [`Thread.Sleep`](https://learn.microsoft.com/dotnet/api/system.threading.thread.sleep), [`TimeoutException`](https://learn.microsoft.com/dotnet/api/system.timeoutexception), [`Exception.InnerException`](https://learn.microsoft.com/dotnet/api/system.exception.innerexception), [`Environment.ProcessId`](https://learn.microsoft.com/dotnet/api/system.environment.processid), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch)
+
+// %% [markdown]
+// [⏪ 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 ⏩](05-creating-threads.ipynb)

@@ -24,7 +24,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // The study note starts with `multiprocessing.Process`: a function (or a subclass's `run`) that runs in a **new operating-system process** with its own PID and its own memory. This notebook does the same from C#, for real: every `Process` below is a separate `dotnet` process started by the helpers in `../helpers/Multiprocessing/`.
 //
 // What differs in .NET, in one breath:
-// - **No fork, only spawn.** .NET cannot `fork()` a running runtime, so every child is spawned fresh (CPython's `spawn` start method, the default on Windows and macOS). The child loads the code and receives the arguments serialized; nothing else of the parent's memory is there.
+// - **No fork.** .NET cannot `fork()` a running runtime, so every child is a fresh runtime, as with CPython's `spawn` start method (the default on Windows and macOS). The child loads the code and receives the arguments serialized; nothing else of the parent's memory is there. To start quickly anyway, the helpers keep the next child started ahead of time (the `standby` start method, CPython's forkserver idea), measured at the end of this notebook.
 // - **No GIL.** In .NET, threads of one process already run in parallel; processes are for isolation (a crash or a `kill` takes down only the child), not for getting around a lock.
 // - **Notebook code reaches the child.** A method written in an *earlier* cell runs in a child (CPython's spawn cannot do this: `Can't get attribute 'f' on <module '__main__'>`).
 
@@ -35,7 +35,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // - Wait for it with `Join()` and `Join(timeout)`, check `IsAlive` and `ExitCode`, and stop it with `Terminate()` or `Kill()`.
 // - Look around with `ActiveChildren()`, `CpuCount()`, `CurrentProcess()`, `ParentProcess()` and the pids.
 // - Understand spawning: why a child runs only functions of earlier cells, and why notebook variables, lambdas and resources cannot cross to it.
-// - See what starting a process costs, measured on this machine beside CPython's `fork` and `spawn`.
+// - See what starting a process costs with the helpers' two start methods (`standby`, `spawn`), measured on this machine beside CPython's `fork`, `forkserver` and `spawn`.
 
 // %% [markdown]
 // **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
@@ -251,30 +251,49 @@ try { new Process(Consume, new MemoryStream()).Start(); }
 catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
 // %% [markdown]
+// <a id="start-methods"></a>
 // ## What a process costs · 启动一个进程的代价
 //
-// Spawning is not free: a new runtime starts, loads the code and reads its arguments. CPython's start methods differ in exactly that: with `fork` the child is a copy of the running interpreter, with everything already loaded; with `spawn` it is a fresh interpreter that imports everything again, as each child of the helpers is a fresh .NET runtime. The cells below time both, in this run.
+// Spawning is not free: a new runtime starts, loads the code and reads its arguments. CPython's start methods differ in exactly that: with `fork` the child is a copy of the running interpreter, with everything already loaded; with `spawn` it is a fresh interpreter that imports everything again; `forkserver` keeps a server process ready and forks each child from it.
 //
-// First a child that does nothing:
+// .NET cannot fork a running runtime, so the helpers have two start methods, both fresh runtimes, chosen with `SetStartMethod` as in Python:
+// - **`standby`** (the default), the forkserver idea: after a child starts, the next one is started ahead of time and waits, with the runtime up and the helpers loaded, until `Start()` hands it its work. It is not a child until then (`ActiveChildren()` does not list it) and it exits with its parent.
+// - **`spawn`**: every child is started when it is asked for.
+//
+// The cells below time both, in this run, beside CPython's three. First a child that does nothing:
 
 // %%
 void Nothing() { }
 
 // %% [markdown]
-// Start and join it ten times, one after another, and keep the median and the range:
+// A function that starts and joins it `runs` times, `pauseMs` milliseconds apart, and keeps the median and the range:
 
 // %%
-var times = new List<double>();
-for (var i = 0; i < 10; i++)
+Spread StartJoin(int runs, int pauseMs)
 {
-    var clock = System.Diagnostics.Stopwatch.StartNew();
-    var n = new Process(Nothing);
-    n.Start();
-    n.Join();
-    times.Add(clock.Elapsed.TotalMilliseconds);
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        Thread.Sleep(pauseMs);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var child = new Process(Nothing);
+        child.Start();
+        child.Join();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    return Spread.Of(times);
 }
-var helpersStart = Spread.Of(times);
-display($"start + join of one child: median {helpersStart.Median:F0} ms (min {helpersStart.Min:F0}, max {helpersStart.Max:F0}) over {helpersStart.Count} runs");
+
+// %% [markdown]
+// With `standby`, ten children 0.3 s apart, as a notebook usually starts them (one cell, one child), and ten back to back, where the spare that replaces a child has less time to get ready before the next is asked for. Then ten back to back with `spawn`, and back to the default:
+
+// %%
+var standbyPaused = StartJoin(10, 300);
+var standbyBackToBack = StartJoin(10, 0);
+SetStartMethod("spawn", force: true);
+var spawnBackToBack = StartJoin(10, 0);
+SetStartMethod("standby", force: true);
+display($"start + join in ms (median, then the range): standby {standbyPaused.ToString("G3")} after a pause, {standbyBackToBack.ToString("G3")} back to back; spawn {spawnBackToBack.ToString("G3")}");
 
 // %% [markdown]
 // The same with CPython needs `python3`. A small function runs a Python script from a file (a `spawn` child imports the script's file again to find the function it runs; a `python3 -c` script has no file) and reads what the script prints: its start method and its figures. The function returns null where `python3` is not installed.
@@ -298,7 +317,7 @@ Spread RunPython(string script, out string startMethod, params string[] args)
 }
 
 // %% [markdown]
-// CPython's version of the measurement above, run once with `fork` and once with `spawn`:
+// CPython's version of the measurement above, run once with each start method (one untimed start first, which also starts forkserver's server), ten children back to back:
 
 // %%
 const string startCost = """
@@ -309,29 +328,35 @@ const string startCost = """
         return (time.perf_counter() - t) * 1000
     if __name__ == '__main__':
         mp.set_start_method(sys.argv[1])
+        start_join_ms()
         print(json.dumps({'start': mp.get_start_method(), 'figures': [start_join_ms() for _ in range(10)]}))
     """;
 var cpythonFork = RunPython(startCost, out _, "fork");
+var cpythonForkserver = RunPython(startCost, out _, "forkserver");
 var cpythonSpawn = RunPython(startCost, out _, "spawn");
-display(cpythonFork is null ? "python3 is not installed here, so there are no CPython figures." : $"CPython: fork {cpythonFork.ToString("G3")} ms, spawn {cpythonSpawn.ToString("G3")} ms (median, then the range)");
+display(cpythonFork is null ? "python3 is not installed here, so there are no CPython figures." : $"CPython: fork {cpythonFork.ToString("G3")} ms, forkserver {cpythonForkserver.ToString("G3")} ms, spawn {cpythonSpawn.ToString("G3")} ms (median, then the range)");
 
 // %% [markdown]
-// Side by side, in milliseconds, with what the figures say. Where two ranges overlap, this run cannot tell which start was quicker, and the cell says so:
+// Side by side, in milliseconds, with what the figures say. Where two ranges overlap, this run cannot tell which start was quicker, and the cell says so (rerun this section's cells):
 
 // %%
 string Quicker(string a, Spread x, string b, Spread y) =>
-    x.Overlaps(y) ? $"the ranges of {a} and {b} overlap, so this run cannot tell which is quicker (rerun this section's cells)"
+    x.Overlaps(y) ? $"the ranges of {a} and {b} overlap, so this run cannot tell which is quicker"
     : x.Median < y.Median ? $"{a} was {y.Median / x.Median:F1}× as quick as {b}"
     : $"{b} was {x.Median / y.Median:F1}× as quick as {a}";
 
+Console.WriteLine($"In this run, {Quicker("the helpers' standby", standbyPaused, "their spawn", spawnBackToBack)} (one child after a pause, against spawn), and back to back {Quicker("standby", standbyBackToBack, "spawn", spawnBackToBack)}.");
 Console.WriteLine(cpythonFork is null
     ? "No CPython figures: install python3 and rerun the cells above to compare."
-    : $"In this run, {Quicker("CPython's fork", cpythonFork, "CPython's spawn", cpythonSpawn)}; and {Quicker("CPython's spawn", cpythonSpawn, "the helpers' spawn", helpersStart)}.");
-display(new[] { ("the helpers (a new .NET runtime)", helpersStart), ("CPython, fork", cpythonFork), ("CPython, spawn", cpythonSpawn) }
-    .Where(r => r.Item2 is not null).ToTable("#,0.#"));
+    : $"Beside CPython: {Quicker("the helpers' standby after a pause", standbyPaused, "CPython's forkserver", cpythonForkserver)}; {Quicker("the helpers' standby after a pause", standbyPaused, "CPython's spawn", cpythonSpawn)}; {Quicker("CPython's fork", cpythonFork, "its spawn", cpythonSpawn)}.");
+display(new[]
+{
+    ("the helpers, standby, after a pause", standbyPaused), ("the helpers, standby, back to back", standbyBackToBack), ("the helpers, spawn", spawnBackToBack),
+    ("CPython, fork", cpythonFork), ("CPython, forkserver", cpythonForkserver), ("CPython, spawn", cpythonSpawn),
+}.Where(r => r.Item2 is not null).ToTable("#,0.#"));
 
 // %% [markdown]
-// This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they already use every core.
+// Whatever the start method, each child is a whole new runtime, and the machine pays for it once per child: `standby` only moves that work to before the child is asked for. This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they already use every core.
 
 // %% [markdown]
 // ## 练习 · Exercises
@@ -429,7 +454,7 @@ display(Exercise.Check("01.2", "WithDeadline([0, 0, 120], 5) returns [0, 0, -15]
 // - `Join(timeout)` can return while the child still runs, so check `IsAlive` and `ExitCode`. Exit codes follow Python's rules: success, an unhandled exception, the code given to `Environment.Exit`, and minus the signal number after a kill.
 // - `ActiveChildren()`, `CpuCount()`, `CurrentProcess()` and `ParentProcess()` are the note's debugging functions; `Environment.ProcessId` is `os.getpid()`.
 // - .NET cannot fork, so every child is spawned and recreates the notebook's finished cells without running them. That is why a target in the running cell, a lambda and a function that reads a notebook variable are refused, and why arguments must be serializable.
-// - Starting a process has a real cost, which the last cells measured on this machine beside CPython's `fork` and `spawn`: pools reuse their workers for that reason, and in .NET threads are the first tool for parallel CPU work.
+// - Starting a process has a real cost, which the last cells measured on this machine beside CPython's `fork`, `forkserver` and `spawn`. The `standby` start method (the default) starts the next child ahead of time, as forkserver keeps a server ready; `SetStartMethod("spawn", force: true)` starts each child cold: pools reuse their workers for that reason, and in .NET threads are the first tool for parallel CPU work.
 //
 // **Documentation**
 // - Python: [`multiprocessing.Process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process), [`Process.join`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.join), [`Process.exitcode`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.exitcode), [`active_children`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.active_children), [`cpu_count`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.cpu_count), [`current_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.current_process), [`parent_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.parent_process), [start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods), [`set_start_method`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method), [`os.getpid`](https://docs.python.org/3/library/os.html#os.getpid)

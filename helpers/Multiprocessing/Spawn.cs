@@ -19,6 +19,9 @@ internal static class Spawn
     /// <summary>The argument that makes a child a spare of the standby start method (see <see cref="Standby"/>).</summary>
     public const string StandbyArgument = "--standby";
 
+    /// <summary>What a spare writes on its standard output once it is ready for a request.</summary>
+    public const string ReadyLine = "\u001eready";
+
     /// <summary>The process object this child runs; <see langword="null"/> in a main program.</summary>
     public static Process? Current { get; private set; }
 
@@ -97,6 +100,8 @@ internal static class Spawn
             }
 
             Preload(preload);
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(ReadyLine + "\n"));
         }
 
         var line = lines.Next();

@@ -28,6 +28,7 @@ namespace Helpers.Multiprocessing;
 internal static class Standby
 {
     private static readonly TimeSpan DiscardTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly System.Threading.Lock Gate = new();
     private static Spare? ready;
     private static List<AssemblySource> assemblies = [];
@@ -85,38 +86,51 @@ internal static class Standby
             starting = true;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static _ =>
+        _ = Task.Run(StartSpare);
+    }
+
+    // Launches a spare, hands it the assemblies to load, and offers it only once it says it is
+    // ready: until then a Start starts a child cold rather than wait behind the spare's warm-up.
+    private static async Task StartSpare()
+    {
+        Spare? spare = null;
+        try
+        {
+            var environment = Snapshot();
+            spare = new Spare(Popen.Launch(standby: true), environment);
+            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(Volatile.Read(ref assemblies), SpawnJson.Default.ListAssemblySource)).ConfigureAwait(false);
+            await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
+            var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
+            if (line != Spawn.ReadyLine)
             {
-                Spare? spare = null;
-                try
-                {
-                    var environment = Snapshot();
-                    spare = new Spare(Popen.Launch(standby: true), environment);
-                    spare.Os.StandardInput.WriteLine(JsonSerializer.Serialize(Volatile.Read(ref assemblies), SpawnJson.Default.ListAssemblySource));
-                    spare.Os.StandardInput.Flush();
-                }
-                catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-                {
-                    // No spare: the next child starts cold, and says why if it cannot start either.
-                }
+                Discard(spare); // It ended, or said something else: no spare this time.
+                spare = null;
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or TimeoutException)
+        {
+            // No spare: the next child starts cold, and says why if it cannot start either.
+            if (spare is not null)
+            {
+                Discard(spare);
+                spare = null;
+            }
+        }
 
-                lock (Gate)
-                {
-                    starting = false;
-                    if (Mp.GetStartMethod() == Mp.StandbyMethod && ready is null)
-                    {
-                        ready = spare;
-                        spare = null;
-                    }
-                }
+        lock (Gate)
+        {
+            starting = false;
+            if (Mp.GetStartMethod() == Mp.StandbyMethod && ready is null)
+            {
+                ready = spare;
+                spare = null;
+            }
+        }
 
-                if (spare is not null)
-                {
-                    Discard(spare);
-                }
-            },
-            null);
+        if (spare is not null)
+        {
+            Discard(spare);
+        }
     }
 
     /// <summary>Ends the spare, if any (the start method changed to <c>spawn</c>).</summary>

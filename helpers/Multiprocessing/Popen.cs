@@ -41,7 +41,8 @@ internal sealed partial class Popen : IDisposable
     {
         this.owner = owner;
         nonce = request.Nonce;
-        os = (Mp.GetStartMethod() == Mp.StandbyMethod ? Standby.Take() : null) ?? Launch(standby: false);
+        var remembered = request;
+        os = (Mp.GetStartMethod() == Mp.StandbyMethod ? Standby.Take(ref request) : null) ?? Launch(standby: false);
         Pid = os.Id;
         pumps = Task.WhenAll(Pump(os.StandardOutput, isError: false), Pump(os.StandardError, isError: true));
         try
@@ -57,7 +58,7 @@ internal sealed partial class Popen : IDisposable
 
         if (Mp.GetStartMethod() == Mp.StandbyMethod)
         {
-            Standby.Remember(request);
+            Standby.Remember(remembered);
             Standby.Replenish();
         }
     }

@@ -49,8 +49,12 @@ internal static class Standby
     /// <summary>Remembers the assemblies a child loads, for the next spare to load before its request comes.</summary>
     public static void Remember(SpawnRequest request) => Volatile.Write(ref assemblies, request.Assemblies);
 
-    /// <summary>Takes the spare if there is one whose environment is still the parent's; null otherwise.</summary>
-    public static System.Diagnostics.Process? Take()
+    /// <summary>
+    /// Takes the spare if there is one whose environment is still the parent's, and trims
+    /// <paramref name="request"/> to what the spare has not loaded yet (the images of new cells);
+    /// null, and the request unchanged, otherwise.
+    /// </summary>
+    public static System.Diagnostics.Process? Take(ref SpawnRequest request)
     {
         Spare? spare;
         lock (Gate)
@@ -66,6 +70,10 @@ internal static class Standby
 
         if (!spare.Os.HasExited && spare.Matches(Snapshot()))
         {
+            // The spare has these images already: their names are enough (an image is large, and
+            // each one would be encoded here and decoded there again).
+            var loaded = spare.Loaded;
+            request = request with { Assemblies = [.. request.Assemblies.Select(a => a.Image is not null && loaded.Contains(a.Name) ? a with { Image = null, Symbols = null } : a)] };
             return spare.Os;
         }
 
@@ -97,8 +105,9 @@ internal static class Standby
         try
         {
             var environment = Snapshot();
-            spare = new Spare(Popen.Launch(standby: true), environment);
-            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(Volatile.Read(ref assemblies), SpawnJson.Default.ListAssemblySource)).ConfigureAwait(false);
+            var preload = Volatile.Read(ref assemblies);
+            spare = new Spare(Popen.Launch(standby: true), environment, [.. preload.Where(a => a.Image is not null).Select(a => a.Name)]);
+            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(preload, SpawnJson.Default.ListAssemblySource)).ConfigureAwait(false);
             await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
             var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
             if (line != Spawn.ReadyLine)
@@ -191,9 +200,12 @@ internal static class Standby
         return (Environment.CurrentDirectory, variables);
     }
 
-    private sealed class Spare(System.Diagnostics.Process os, (string Directory, Dictionary<string, string> Variables) environment)
+    private sealed class Spare(System.Diagnostics.Process os, (string Directory, Dictionary<string, string> Variables) environment, HashSet<string> loaded)
     {
         public System.Diagnostics.Process Os { get; } = os;
+
+        // The in-memory assemblies (notebook cells) it was sent to load.
+        public HashSet<string> Loaded { get; } = loaded;
 
         public bool Matches((string Directory, Dictionary<string, string> Variables) now) =>
             now.Directory == environment.Directory

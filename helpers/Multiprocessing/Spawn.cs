@@ -19,6 +19,10 @@ internal static class Spawn
     /// <summary>The argument that makes a child a spare of the standby start method (see <see cref="Standby"/>).</summary>
     public const string StandbyArgument = "--standby";
 
+    private const string NotByHand =
+        "Helpers.dll is the program a Helpers.Multiprocessing.Process runs in a child; it is not meant to be started by hand. " +
+        "To run a lesson from the repository's root: dotnet run --file lessons/01-process-creation.cs (or cd lessons, then dotnet run 01-process-creation.cs).";
+
     /// <summary>What a spare writes on its standard output once it is ready for a request.</summary>
     public const string ReadyLine = "\u001eready";
 
@@ -84,6 +88,14 @@ internal static class Spawn
         }
 
         var standby = args is [StandbyArgument];
+        if ((args.Length > 0 && !standby) || !Console.IsInputRedirected)
+        {
+            // Someone ran it by hand (dotnet run in the repository's root runs this project): say
+            // what it is rather than wait for a request that will never come.
+            Console.Error.WriteLine(NotByHand);
+            return 2;
+        }
+
         if (standby)
         {
             WarmUp();
@@ -112,7 +124,7 @@ internal static class Spawn
 
         if (line is null || JsonSerializer.Deserialize(line, SpawnJson.Default.SpawnRequest) is not { } request)
         {
-            Console.Error.WriteLine("Helpers.dll is the program a Helpers.Multiprocessing.Process runs in a child; it is not meant to be started by hand.");
+            Console.Error.WriteLine(NotByHand);
             return 2;
         }
 

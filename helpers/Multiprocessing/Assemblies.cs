@@ -75,7 +75,16 @@ internal static class Assemblies
     {
         foreach (var source in sources)
         {
-            Sent.TryAdd(source.Name, source);
+            // A source that carries its code (a file, an image) is the one to load; one that only names
+            // an assembly (a spare loaded it already) never replaces one that carries it.
+            if (source.Path is not null || source.Image is not null)
+            {
+                Sent[source.Name] = source;
+            }
+            else
+            {
+                Sent.TryAdd(source.Name, source);
+            }
             if (source.Path is not null)
             {
                 Folders.TryAdd(Path.GetDirectoryName(source.Path)!, true);

@@ -48,8 +48,27 @@ public static class Mp
     /// <summary>Python's <c>get_all_start_methods()</c>: the start methods this platform offers, the default first.</summary>
     public static IReadOnlyList<string> GetAllStartMethods() => [StandbyMethod, SpawnMethod];
 
-    /// <summary>Python's <c>get_start_method()</c>: how the next child will be started.</summary>
-    public static string GetStartMethod() => Volatile.Read(ref startMethod);
+    /// <summary>
+    /// Python's <c>get_start_method(allow_none=False)</c>: how children are started. As in Python,
+    /// asking fixes the method (so does starting a process): <see cref="SetStartMethod"/> then needs
+    /// <c>force</c>. With <paramref name="allowNone"/>, a method not fixed yet gives null and stays open.
+    /// </summary>
+    public static string? GetStartMethod(bool allowNone = false)
+    {
+        lock (MainProcess)
+        {
+            if (!startMethodSet && allowNone)
+            {
+                return null;
+            }
+
+            startMethodSet = true;
+            return startMethod;
+        }
+    }
+
+    /// <summary>The start method, without fixing it (the helpers' own reads).</summary>
+    internal static string CurrentStartMethod => Volatile.Read(ref startMethod);
 
     /// <summary>
     /// Python's <c>set_start_method(method, force=False)</c>. Two methods exist, and both start a
@@ -60,14 +79,13 @@ public static class Mp
     /// <item><c>"spawn"</c>: every child is started when it is asked for, as CPython's spawn does.</item>
     /// </list>
     /// </summary>
-    /// <param name="method">One of <see cref="GetAllStartMethods"/>.</param>
-    /// <param name="force">Change a method already set (Python raises without it, and so does this).</param>
+    /// <param name="method">One of <see cref="GetAllStartMethods"/>; null with <paramref name="force"/> leaves it open again.</param>
+    /// <param name="force">Change a method already fixed (Python raises without it, and so does this).</param>
     /// <exception cref="ArgumentException">An unknown method, or <c>fork</c>/<c>forkserver</c>, which .NET cannot offer.</exception>
-    /// <exception cref="InvalidOperationException">The method was set before and <paramref name="force"/> is false.</exception>
-    public static void SetStartMethod(string method, bool force = false)
+    /// <exception cref="InvalidOperationException">The method is fixed already (set, asked for, or used by a started process) and <paramref name="force"/> is false.</exception>
+    public static void SetStartMethod(string? method, bool force = false)
     {
-        ArgumentNullException.ThrowIfNull(method);
-        if (!GetAllStartMethods().Contains(method))
+        if (method is not null && !GetAllStartMethods().Contains(method))
         {
             throw new ArgumentException(method is "fork" or "forkserver"
                 ? $"'{method}' needs fork(), which a running .NET runtime cannot do. Use \"{StandbyMethod}\" (a child started ahead of time, as forkserver keeps a server ready) or \"{SpawnMethod}\"."
@@ -78,16 +96,27 @@ public static class Mp
         {
             if (startMethodSet && !force)
             {
-                throw new InvalidOperationException($"The start method has already been set (to \"{startMethod}\"). Pass force: true to change it, as Python's set_start_method(method, force=True).");
+                throw new InvalidOperationException($"The start method is already fixed (to \"{startMethod}\": set, asked for, or used by a started process). Pass force: true to change it, as Python's set_start_method(method, force=True).");
             }
 
-            startMethodSet = true;
-            Volatile.Write(ref startMethod, method);
+            // Python: set_start_method(None, force=True) leaves the method open again, at its default.
+            startMethodSet = method is not null;
+            Volatile.Write(ref startMethod, method ?? StandbyMethod);
         }
 
-        if (method == SpawnMethod)
+        if (CurrentStartMethod == SpawnMethod)
         {
             Standby.Clear();
+        }
+    }
+
+    /// <summary>Fixes the start method for a process being started, and returns it.</summary>
+    internal static string StartMethodForStart()
+    {
+        lock (MainProcess)
+        {
+            startMethodSet = true;
+            return startMethod;
         }
     }
 }

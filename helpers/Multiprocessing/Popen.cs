@@ -42,7 +42,8 @@ internal sealed partial class Popen : IDisposable
         this.owner = owner;
         nonce = request.Nonce;
         var remembered = request;
-        os = (Mp.GetStartMethod() == Mp.StandbyMethod ? Standby.Take(ref request) : null) ?? Launch(standby: false);
+        var standby = Mp.StartMethodForStart() == Mp.StandbyMethod;
+        os = (standby ? Standby.Take(ref request) : null) ?? Launch(standby: false);
         Pid = os.Id;
         pumps = Task.WhenAll(Pump(os.StandardOutput, isError: false), Pump(os.StandardError, isError: true));
         try
@@ -56,7 +57,7 @@ internal sealed partial class Popen : IDisposable
             // The child died before reading its request; its stderr (forwarded) and exit code tell why.
         }
 
-        if (Mp.GetStartMethod() == Mp.StandbyMethod)
+        if (standby)
         {
             Standby.Remember(remembered);
             Standby.Replenish();

@@ -29,7 +29,9 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     // Ints, doubles, enums and structs of them hold no reference: their bytes are the message, copied
     // as they are, with no serializer. Both ends are the same T of the same assembly, so the layout
     // is the same on both sides.
-    private static readonly bool IsUnmanaged = !RuntimeHelpers.IsReferenceOrContainsReferences<T>();
+    // A pointer or handle (IntPtr, a native handle in a struct) means nothing in another process:
+    // such a T goes through the serializer, which refuses it, as does a type with a converter of its own.
+    private static readonly bool IsUnmanaged = !RuntimeHelpers.IsReferenceOrContainsReferences<T>() && IsPlainData(typeof(T));
     private bool closed;
     private bool disposed;
 
@@ -106,8 +108,17 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         ? RawBytes.Encode((byte[]?)(object?)item)
         : Reduction.ToBytes(item, TypeInfo, "put on a queue, which sends it to other processes", nameof(item));
 
+    private static bool IsPlainData(Type type) =>
+        type.IsPrimitive ? type != typeof(nint) && type != typeof(nuint)
+        : type.IsEnum || (!type.IsPointer && !type.IsFunctionPointer
+            && type.GetCustomAttributes(typeof(JsonConverterAttribute), inherit: false).Length == 0
+            && type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .All(f => f.FieldType != type && IsPlainData(f.FieldType)));
+
     private static T Decode(byte[] bytes) =>
-        IsUnmanaged ? Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetArrayDataReference(bytes))
+        IsUnmanaged ? (bytes.Length == Unsafe.SizeOf<T>()
+            ? Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetArrayDataReference(bytes))
+            : throw new InvalidOperationException($"A message of {bytes.Length} bytes is not a {typeof(T).Name} ({Unsafe.SizeOf<T>()} bytes): both ends of a queue must use the same item type."))
         : typeof(T) == typeof(byte[]) ? (T)(object?)RawBytes.Decode(bytes)!
         : JsonSerializer.Deserialize(bytes, TypeInfo)!;
 

@@ -259,11 +259,7 @@ internal sealed unsafe class Ring : IDisposable
         // Wake a reader only if one sleeps: the full fence orders our Puts before reading the count
         // of sleepers, as a sleeper's increment is ordered before it reads Puts (see WaitForMessage).
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref H->ItemWaiters) > 0)
-        {
-            items.Release();
-        }
-
+        WakeReader();
         return true;
     }
 
@@ -352,6 +348,10 @@ internal sealed unsafe class Ring : IDisposable
 
                 // Slices: a pipe reader notices within one that the last writer died without closing.
                 _ = items.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds));
+
+                // Woken, or a slice passed: Count is read again next, so a later message may post
+                // again. (After a slice, this also clears a wake-up a dead reader took.)
+                Volatile.Write(ref H->WakePending, 0);
             }
             finally
             {
@@ -441,11 +441,29 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
+    // Posts a wake-up if a reader sleeps and none is pending. At most one is ever pending, so
+    // wake-ups cannot pile up: not when readers are busy, and not after a reader died while counted
+    // as asleep (its count is never taken back).
+    private void WakeReader()
+    {
+        if (Volatile.Read(ref H->ItemWaiters) > 0 && Interlocked.Exchange(ref H->WakePending, 1) == 0)
+        {
+            items.Release();
+        }
+    }
+
     // A message was taken: wake a writer waiting for bytes (it re-checks, so a spare wake-up costs
     // one loop), and free a place of a bounded ring.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MadeRoom()
     {
+        // Messages left and readers asleep: wake the next one (a writer that saw a wake-up pending
+        // did not post its own).
+        if (Count > 0)
+        {
+            WakeReader();
+        }
+
         if (Volatile.Read(ref H->SpaceWaiters) > 0)
         {
             space.Release();
@@ -625,6 +643,8 @@ internal sealed unsafe class Ring : IDisposable
         public int SpaceWaiters;
         [FieldOffset(84)]
         public int ItemWaiters;
+        [FieldOffset(88)]
+        public int WakePending;
 
         // A pipe's receiving ends, rarely written.
         [FieldOffset(256)]

@@ -110,35 +110,34 @@ internal static class Standby
             await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(preload, SpawnJson.Default.ListAssemblySource)).ConfigureAwait(false);
             await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
             var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
-            if (line != Spawn.ReadyLine)
+            if (line == Spawn.ReadyLine)
             {
-                Discard(spare); // It ended, or said something else: no spare this time.
-                spare = null;
+                lock (Gate)
+                {
+                    if (Mp.CurrentStartMethod == Mp.StandbyMethod && ready is null)
+                    {
+                        ready = spare;
+                        spare = null;
+                    }
+                }
             }
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or TimeoutException)
+        catch (Exception)
         {
-            // No spare: the next child starts cold, and says why if it cannot start either.
+            // No spare this time (it could not start, ended, or was not ready in time): the next
+            // child starts cold, and says why if it cannot start either.
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                starting = false;
+            }
+
             if (spare is not null)
             {
                 Discard(spare);
-                spare = null;
             }
-        }
-
-        lock (Gate)
-        {
-            starting = false;
-            if (Mp.GetStartMethod() == Mp.StandbyMethod && ready is null)
-            {
-                ready = spare;
-                spare = null;
-            }
-        }
-
-        if (spare is not null)
-        {
-            Discard(spare);
         }
     }
 
@@ -173,18 +172,21 @@ internal static class Standby
         _ = spare.Os.WaitForExitAsync().WaitAsync(DiscardTimeout).ContinueWith(
             exited =>
             {
-                if (!exited.IsCompletedSuccessfully)
+                try
                 {
-                    try
+                    if (!exited.IsCompletedSuccessfully)
                     {
                         spare.Os.Kill();
                     }
-                    catch (InvalidOperationException)
-                    {
-                    }
                 }
-
-                spare.Os.Dispose();
+                catch (Exception)
+                {
+                    // Exiting already, or gone.
+                }
+                finally
+                {
+                    spare.Os.Dispose();
+                }
             },
             TaskScheduler.Default);
     }

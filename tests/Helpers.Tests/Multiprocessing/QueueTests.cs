@@ -88,6 +88,15 @@ public sealed class QueueTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void A_pointer_sized_handle_is_refused_not_copied_as_bytes()
+    {
+        using var q = new MP.Queue<nint>();
+
+        Assert.Throws<ArgumentException>(() => q.Put(42));
+        Assert.Equal(0, q.Qsize());
+    }
+
+    [Fact]
     public void A_child_puts_and_the_parent_gets()
     {
         using var q = new MP.Queue<string>();

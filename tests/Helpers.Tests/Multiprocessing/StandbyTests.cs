@@ -119,6 +119,20 @@ public sealed class StandbyTests : IClassFixture<LeakCheck>, IDisposable
         Assert.Equal([Mp.StandbyMethod, Mp.SpawnMethod], Mp.GetAllStartMethods());
     }
 
+    [Fact]
+    public void Starting_a_process_fixes_the_method_as_in_Python_and_none_with_force_opens_it_again()
+    {
+        Mp.SetStartMethod(null, force: true);
+        Assert.Null(Mp.GetStartMethod(allowNone: true));
+
+        var p = new Process(Targets.Nothing);
+        p.Start();
+        p.Join();
+
+        Assert.Equal(Mp.StandbyMethod, Mp.GetStartMethod(allowNone: true));
+        Assert.Throws<InvalidOperationException>(() => Mp.SetStartMethod(Mp.SpawnMethod));
+    }
+
     // Starts and joins one child, then waits (with a deadline) for the spare that replaces it.
     private static int ReadySpare()
     {

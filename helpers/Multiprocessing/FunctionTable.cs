@@ -9,7 +9,7 @@ namespace Helpers.Multiprocessing;
 /// </summary>
 internal sealed unsafe class FunctionTable(SharedMemory memory)
 {
-    /// <summary>Room for a few hundred functions and the notebook cells they need (a sparse file: only what is written takes memory).</summary>
+    /// <summary>Room for a few hundred functions and the notebook cells they need (on Linux and macOS a sparse file: only what is written takes memory; on Windows the mapping is committed whole).</summary>
     public const int Size = 64 << 20;
 
     private readonly Dictionary<int, Target> known = [];

@@ -23,9 +23,9 @@ public sealed partial class Pool
         var lastCheck = DateTime.UtcNow;
         while (!stopping)
         {
-            // Read by the message count, not the semaphore: a worker killed between writing its result
-            // and posting its unit must not leave that result, and all after it, unread.
-            var got = results.TryGet(out var bytes, block: true, timeout: 0.1, claim: IgnoreClaim);
+            // Rings are read by their message count in shared memory, so a worker killed between
+            // writing its result and waking this thread leaves nothing unread.
+            var got = results.TryGet(out var bytes, block: true, timeout: 0.1);
             if (got)
             {
                 Dispatch(bytes);
@@ -81,7 +81,7 @@ public sealed partial class Pool
             dead = [.. Enumerable.Range(0, workers.Length).Where(slot => workers[slot] is { IsAlive: false })];
         }
 
-        while (dead.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null, claim: IgnoreClaim))
+        while (dead.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null))
         {
             Dispatch(bytes);
         }
@@ -118,10 +118,6 @@ public sealed partial class Pool
         {
             job.Fail(error);
         }
-    }
-
-    private static void IgnoreClaim(byte[] result)
-    {
     }
 
     private static string Describe(int? exitCode) => exitCode switch

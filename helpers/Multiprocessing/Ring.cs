@@ -64,7 +64,7 @@ internal sealed unsafe class Ring : IDisposable
         var ring = new Ring(
             memory,
             parts.Add(SemLock.Create(0, int.MaxValue, countValue: false)),
-            parts.Add(SemLock.Create(maxItems > 0 ? maxItems : int.MaxValue, int.MaxValue, countValue: false)),
+            parts.Add(SemLock.Create(maxItems > 0 ? maxItems : 0, int.MaxValue, countValue: false)), // Unbounded: never used (macOS caps a semaphore at 32767).
             parts.Add(SemLock.CreateLock()),
             parts.Add(SemLock.CreateLock()),
             parts.Add(SemLock.Create(0, int.MaxValue, countValue: false)),

@@ -9,7 +9,8 @@ namespace Helpers.Multiprocessing;
 /// </summary>
 /// <remarks>
 /// The child is <c>dotnet exec Helpers.dll</c>. Its standard input carries one line of JSON (the
-/// <see cref="SpawnRequest"/>) and then stays open as a lifeline: when the parent dies, for any
+/// <see cref="SpawnRequest"/>; a spare of the standby start method first gets a line of assemblies to
+/// load, and answers with <see cref="ReadyLine"/>) and then stays open as a lifeline: when the parent dies, for any
 /// reason, the pipe closes and the child kills itself, so no orphan is left behind. This works the
 /// same on Linux, macOS and Windows. The child reports how it ended with a last, tagged line on its
 /// standard output (see <see cref="Popen"/>), so an exit code can never be mistaken for a signal.
@@ -78,7 +79,7 @@ internal static class Spawn
     }
 
     /// <summary>The child's entry point: <c>dotnet exec Helpers.dll</c> with a request on standard input (or <c>--resource-tracker</c>).</summary>
-    /// <param name="args">Empty for a child process; <see cref="ResourceTracker.Argument"/> for the tracker.</param>
+    /// <param name="args">Empty for a child process; <see cref="StandbyArgument"/> for a spare; <see cref="ResourceTracker.Argument"/> for the tracker.</param>
     /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
     public static int Main(string[] args)
     {
@@ -130,6 +131,13 @@ internal static class Spawn
 
         WatchLifeline(stdin);
         Console.SetIn(TextReader.Null);
+        if (OperatingSystem.IsWindows())
+        {
+            // The parent reads UTF-8; a redirected console on Windows would write the code page.
+            Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+            Console.SetError(new StreamWriter(Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+        }
+
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Popen.ChildExitReported = true);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Popen.ReportChildExit(request.Nonce, Environment.ExitCode);
         var code = Run(request);

@@ -19,3 +19,13 @@ public sealed class LinuxTheoryAttribute : TheoryAttribute
     /// <summary>Skips the test unless it runs on Linux.</summary>
     public LinuxTheoryAttribute() => Skip = OperatingSystem.IsLinux() ? null! : "Linux only: it inspects /dev/shm or runs setsid.";
 }
+
+/// <summary>
+/// A test of Unix files and the resource tracker (file modes, names a tracker sweeps): Windows names
+/// are kernel objects that die with their last handle, so there it is reported as skipped.
+/// </summary>
+public sealed class UnixFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test on Windows.</summary>
+    public UnixFactAttribute() => Skip = OperatingSystem.IsWindows() ? "Unix only: Windows names are kernel objects, not files, and need no tracker." : null!;
+}

@@ -114,14 +114,10 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         Assert.All(names, name => Assert.False(Exists(name), $"{name} is left after its object was collected"));
     }
 
-    [LinuxFact]
+    [UnixFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Shared_memory_spill_files_and_semaphores_are_private_to_their_owner()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // Windows names are kernel objects with their creator's default security, not files.
-        }
-
         using var q = new MP.Queue<byte[]>();
         using var v = new Value<long>(3);
         q.Put(new byte[10 << 20]); // Larger than half the ring: spilled to a file of its own.
@@ -171,14 +167,10 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         Assert.DoesNotContain(leaks.Left(), o => o.CreatedFor == "Lock");
     }
 
-    [LinuxFact]
+    [UnixFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_new_tracker_sweeps_the_names_of_processes_that_are_gone_and_keeps_the_rest()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         using var dir = new TempDir();
         using var ended = System.Diagnostics.Process.Start("true")!;
         ended.WaitForExit();

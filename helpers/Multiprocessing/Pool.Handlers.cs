@@ -86,7 +86,7 @@ public sealed partial class Pool
             Dispatch(bytes);
         }
 
-        List<(Job Job, Exception Error)> lost = [];
+        List<(long Task, string Why)> suspects = [];
         lock (gate)
         {
             foreach (var slot in dead)
@@ -100,17 +100,37 @@ public sealed partial class Pool
                 busy[slot] = 0;
 
                 // A worker that died after claiming a task but before marking it read left it in the
-                // queue: the next worker runs it, so it is neither failed nor run twice.
-                if (task != 0 && !tasks.HeadMatches(b => b.Length > 0 && PoolMessages.ReadId(b) == task) && pending.Remove(task, out var entry))
+                // queue, and another worker runs it (or has claimed it already, naming it in its own
+                // slot): neither is a loss. Both are looked at under the queue's read lock, where no
+                // claim is half done.
+                if (task != 0 && !tasks.UnderReadLock(head => (head is { Length: > 0 } && PoolMessages.ReadId(head) == task) || busy.Contains(task)))
                 {
-                    lost.Add((entry.Job, new WorkerLostException(
-                        $"Pool worker {worker.Name} (pid {worker.Pid}) died while running this task: {Describe(worker.ExitCode)}. " +
-                        "The pool has replaced it; the other tasks go on.")));
-                    Monitor.PulseAll(gate);
+                    suspects.Add((task, $"Pool worker {worker.Name} (pid {worker.Pid}) died while running this task: {Describe(worker.ExitCode)}. " +
+                        "The pool has replaced it; the other tasks go on."));
                 }
 
                 var needed = state == PoolState.Running || (state == PoolState.Closed && pending.Count > 0);
                 workers[slot] = needed && !stopping ? StartWorker(slot) : null;
+            }
+        }
+
+        // A live worker may have run that task and cleared its slot just before the look: it sends
+        // its result before it clears the slot, so the result is in the queue now. Take it first.
+        while (suspects.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null))
+        {
+            Dispatch(bytes);
+        }
+
+        List<(Job Job, Exception Error)> lost = [];
+        lock (gate)
+        {
+            foreach (var (task, why) in suspects)
+            {
+                if (pending.Remove(task, out var entry))
+                {
+                    lost.Add((entry.Job, new WorkerLostException(why)));
+                    Monitor.PulseAll(gate);
+                }
             }
         }
 

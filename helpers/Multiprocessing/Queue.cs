@@ -101,8 +101,8 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         return true;
     }
 
-    /// <summary>True if the oldest item, still in the queue, satisfies <paramref name="match"/> (see <see cref="Ring.HeadMatches"/>).</summary>
-    internal bool HeadMatches(Func<T, bool> match) => Ring.HeadMatches(raw => match(Decode(raw)));
+    /// <summary>Runs <paramref name="look"/> with the oldest item, still in the queue (default if none), under the read lock (see <see cref="Ring.UnderReadLock"/>).</summary>
+    internal bool UnderReadLock(Func<T?, bool> look) => Ring.UnderReadLock(raw => look(raw is null ? default : Decode(raw)));
 
     private static byte[] Encode(T item) => typeof(T) == typeof(byte[])
         ? RawBytes.Encode((byte[]?)(object?)item)

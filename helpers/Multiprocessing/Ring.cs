@@ -403,15 +403,16 @@ internal sealed unsafe class Ring : IDisposable
     }
 
     /// <summary>
-    /// True if a message is waiting and the first one, not yet marked read, satisfies
-    /// <paramref name="match"/>: read under the read lock, so no claimed take is half done meanwhile.
+    /// Runs <paramref name="look"/> under the read lock with the first message, not yet marked read
+    /// (null if none): no claimed take is half done meanwhile, so what a reader has claimed is either
+    /// still that message or already recorded by its claim.
     /// </summary>
-    public bool HeadMatches(Func<byte[], bool> match)
+    public bool UnderReadLock(Func<byte[]?, bool> look)
     {
         AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
-            return Count > 0 && match(ReadHead(out _, out _));
+            return look(Count > 0 ? ReadHead(out _, out _) : null);
         }
         finally
         {

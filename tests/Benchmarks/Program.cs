@@ -5,13 +5,20 @@ using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster]
 // Prints each figure for the helpers and for CPython (spawn and fork, when python3 is on the PATH),
-// measured now, on this machine.
+// measured now, on this machine; then the process pool beside a 2-silo local Orleans cluster.
+// --cluster measures only the latter.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 1_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
+var clusterOnly = args.Contains("--cluster");
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+if (clusterOnly)
+{
+    return ClusterRows();
+}
+
 var ours = new Dictionary<string, double>
 {
     ["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems)),
@@ -34,7 +41,18 @@ Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false
 Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false);
 Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
 Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
-return 0;
+return ClusterRows();
+
+// Beyond one machine: both pools in one run, on this machine (the two silos share its cores).
+static int ClusterRows()
+{
+    var (pool, cluster) = ClusterFigures.Measure(trips: 2_000, limit: 3_000_000);
+    Console.WriteLine();
+    Console.WriteLine($"{"",-44}{"process Pool",14}{"2-silo cluster",16}");
+    Console.WriteLine($"{"Task round trip, apply + get (µs)",-44}{Format(pool["trip"]),14}{Format(cluster["trip"]),16}");
+    Console.WriteLine($"{"Speedup at 2 workers / 2 silos (primes)",-44}{pool["speedup2"],14:F2}{cluster["speedup2"],16:F2}");
+    return 0;
+}
 
 void Row(string what, string key, bool higherIsBetter)
 {

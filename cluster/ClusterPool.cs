@@ -50,6 +50,7 @@ public sealed class ClusterPool : IDisposable
     private readonly Task[] runners;
     private readonly Task watchdog;
     private int codeShipments;
+    private int retries;
     private volatile int state; // 0 running, 1 closed, 2 terminated
 
     /// <summary>Starts a pool of <paramref name="processes"/> workers on the cluster <paramref name="client"/> is connected to.</summary>
@@ -84,8 +85,8 @@ public sealed class ClusterPool : IDisposable
     /// <summary>How many times a function's code was sent to a silo (once per function and silo, plus a rare race).</summary>
     public int CodeShipments => codeShipments;
 
-    /// <summary>How many chunks ran again on another silo after theirs died.</summary>
-    public int Retries { get; private set; }
+    /// <summary>How many times a chunk was sent again after its silo died (or a call to it failed).</summary>
+    public int Retries => retries;
 
     /// <summary>Python's <c>apply</c>: calls <paramref name="func"/> on a worker and waits.</summary>
     public TResult Apply<TResult>(Func<TResult> func) => ApplyAsync(func).Get();
@@ -198,8 +199,11 @@ public sealed class ClusterPool : IDisposable
             Finish(chunk, job => job.Fail(chunk, new InvalidOperationException("The pool was terminated (or its using scope ended) before this task finished.")));
         }
 
-        Task.WhenAll([.. runners, watchdog]).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5));
-        stop.Dispose();
+        // The loops end at once when cancelled; one still running after 5 s keeps the token source.
+        if (Task.WhenAll([.. runners, watchdog]).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5)))
+        {
+            stop.Dispose();
+        }
     }
 
     /// <summary>Terminates, as Python's <c>with</c> does.</summary>
@@ -335,7 +339,7 @@ public sealed class ClusterPool : IDisposable
             }
             else
             {
-                Retries++;
+                Interlocked.Increment(ref retries);
                 queue.Writer.TryWrite(chunk);
             }
 

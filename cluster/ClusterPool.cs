@@ -359,11 +359,13 @@ public sealed class ClusterPool : IDisposable
         }
     }
 
-    // Every 0.5 s: a worker whose silo has left the cluster has its call cancelled (the call would
-    // otherwise wait for a reply that never comes), and its chunk goes to a live silo.
+    // Every 0.5 s: when a silo has left the cluster, every call in flight is cancelled and its chunk
+    // goes back to the queue, for a worker on a live silo. Not only the calls to that silo: a call to
+    // a live silo that went through the dead silo's gateway would wait for a reply that never comes.
     private async Task Watch()
     {
         var lastContact = DateTime.UtcNow;
+        HashSet<string>? known = null;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -371,11 +373,17 @@ public sealed class ClusterPool : IDisposable
                 await Task.Delay(WatchPeriod, stop.Token).ConfigureAwait(false);
                 var live = (await LiveSilos(client).WaitAsync(LocateTimeout, stop.Token).ConfigureAwait(false)).Keys.Select(k => k.ToString()).ToHashSet();
                 lastContact = DateTime.UtcNow;
+                var lost = known is not null && known.Any(s => !live.Contains(s));
+                known = live;
                 foreach (var slot in slots)
                 {
                     if (slot.Worker is { } worker && !live.Contains(worker.Silo))
                     {
                         slot.Worker = null;
+                        CancelQuietly(slot.InFlight);
+                    }
+                    else if (lost)
+                    {
                         CancelQuietly(slot.InFlight);
                     }
                 }

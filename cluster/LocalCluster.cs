@@ -46,11 +46,11 @@ public sealed class LocalCluster : IDisposable
     /// joined the cluster.
     /// </summary>
     /// <param name="silos">How many silo processes; at least 1.</param>
-    /// <param name="timeout">Seconds to wait for the cluster (its silos start in about 2 s each on a small machine).</param>
+    /// <param name="timeout">Seconds to wait for the cluster (its silos start in 5 to 15 s on a small, busy machine).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is less than 1.</exception>
     /// <exception cref="InvalidOperationException">A silo exited while starting (its output says why).</exception>
     /// <exception cref="TimeoutException">The cluster was not up within <paramref name="timeout"/>.</exception>
-    public static LocalCluster Start(int silos = 2, double timeout = 60)
+    public static LocalCluster Start(int silos = 2, double timeout = 120)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
         var deadline = Deadline.After(timeout);
@@ -60,13 +60,11 @@ public sealed class LocalCluster : IDisposable
         IHost? client = null;
         try
         {
-            for (var i = 0; i < silos; i++)
-            {
-                var silo = new Process(SiloHost.Run, i, siloPorts[i], gatewayPorts[i], siloPorts[0]) { Name = $"silo-{i}", Daemon = true };
-                silo.Start();
-                processes.Add(silo);
-            }
-
+            // Silo 0 first: it keeps the member list the others join. Then the others, together. The
+            // client connects only to silos that are up: a gateway that refuses an early client is
+            // set aside by it for a while.
+            StartSilos([0], siloPorts, gatewayPorts, processes, deadline);
+            StartSilos([.. Enumerable.Range(1, silos - 1)], siloPorts, gatewayPorts, processes, deadline);
             client = ConnectClient(gatewayPorts, processes, deadline);
             var cluster = new LocalCluster(processes, siloPorts, gatewayPorts, client);
             cluster.WaitForSilos(deadline);
@@ -119,6 +117,44 @@ public sealed class LocalCluster : IDisposable
         }
     }
 
+    // Starts the silos numbered `indexes` and waits until each says it has joined the cluster
+    // (an Event it sets once its host has started).
+    private static void StartSilos(int[] indexes, int[] siloPorts, int[] gatewayPorts, List<Process> processes, Deadline deadline)
+    {
+        var started = new List<(Process Silo, Event Ready)>();
+        try
+        {
+            foreach (var i in indexes)
+            {
+                var ready = new Event();
+                var silo = new Process(SiloHost.Run, i, siloPorts[i], gatewayPorts[i], siloPorts[0], ready) { Name = $"silo-{i}", Daemon = true };
+                started.Add((silo, ready));
+                silo.Start();
+                processes.Add(silo);
+            }
+
+            foreach (var (silo, ready) in started)
+            {
+                while (!ready.Wait(0.2))
+                {
+                    if (!silo.IsAlive)
+                    {
+                        throw new InvalidOperationException($"{silo.Name} exited with code {silo.ExitCode} while starting; its output above says why.");
+                    }
+
+                    if (deadline.HasPassed)
+                    {
+                        throw new TimeoutException($"{silo.Name} (pid {silo.Pid}) had not joined the cluster when the time given to Start ran out; pass a longer timeout on a busy machine.");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            started.ForEach(s => s.Ready.Dispose());
+        }
+    }
+
     // Ports the OS says are free now, on loopback. Another program could take one before the silo
     // binds it: the silo then fails to start, and says so.
     private static List<int> FreeLoopbackPorts(int count)
@@ -157,14 +193,21 @@ public sealed class LocalCluster : IDisposable
             });
         });
         var host = builder.Build();
+        using var cancel = new CancellationTokenSource(deadline.Remaining);
         try
         {
-            host.StartAsync().WaitAsync(deadline.Remaining).GetAwaiter().GetResult();
+            host.StartAsync(cancel.Token).WaitAsync(deadline.Remaining).GetAwaiter().GetResult();
             return host;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // A client still trying to connect may not stop at once: let it go in the background.
+            _ = Task.Run(host.Dispose);
+            throw new TimeoutException($"The client could not connect to the silos' gateways (127.0.0.1:{string.Join(", ", gatewayPorts)}) in the time given to Start; pass a longer timeout on a busy machine.", e);
         }
         catch
         {
-            host.Dispose();
+            _ = Task.Run(host.Dispose);
             throw;
         }
     }

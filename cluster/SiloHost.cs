@@ -28,8 +28,10 @@ public static class SiloHost
     /// <param name="siloPort">The port silos talk to each other on.</param>
     /// <param name="gatewayPort">The port clients connect to.</param>
     /// <param name="primaryPort">The silo port of silo 0.</param>
-    public static void Run(int index, int siloPort, int gatewayPort, int primaryPort)
+    /// <param name="ready">Set once the silo has started and joined the cluster.</param>
+    public static void Run(int index, int siloPort, int gatewayPort, int primaryPort, Event ready)
     {
+        ArgumentNullException.ThrowIfNull(ready);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.ColorBehavior, o.IncludeScopes) = (true, LoggerColorBehavior.Disabled, false))
             .SetMinimumLevel(LogLevel.Warning)
@@ -51,6 +53,7 @@ public static class SiloHost
         });
         using var host = builder.Build();
         host.Start();
+        ready.Set();
         Console.WriteLine($"silo {index} · pid {Environment.ProcessId} · silo 127.0.0.1:{siloPort} · gateway 127.0.0.1:{gatewayPort} (loopback only)");
         host.WaitForShutdown();
     }

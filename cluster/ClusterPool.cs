@@ -26,7 +26,8 @@ namespace Helpers.Cluster;
 /// running one twice safe; <c>Pool</c>, on one machine, fails such a task instead, because it cannot
 /// know. A chunk lost <see cref="MaxAttempts"/> times (a function that kills its silo) fails with
 /// <see cref="WorkerLostException"/>. A silo is noticed dead when the cluster's membership says so
-/// (about 3 s on a local cluster) or when a call to it fails, whichever comes first.</para>
+/// (about 3 s on a local cluster) or when a call to it fails, whichever comes first; then every call
+/// in flight is sent again, since one to a live silo may have gone through the dead one's gateway.</para>
 /// <para>A function's exception is raised again in the caller, with its own type and message and the
 /// silo's trace inside as a <see cref="RemoteException"/>, as <c>Pool</c> does.</para>
 /// </remarks>

@@ -5,14 +5,21 @@ using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster]
 // Prints each figure for the helpers (with the standby start method, the default, and with spawn)
 // and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
-// one run on this machine: compare within the run, never across runs of a shared machine.
+// one run on this machine: compare within the run, never across runs of a shared machine. Then the
+// process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
+var clusterOnly = args.Contains("--cluster");
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+if (clusterOnly)
+{
+    return ClusterRows();
+}
+
 var ours = new Dictionary<string, double>();
 var cold = new Dictionary<string, double>();
 foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMethod, ours) })
@@ -51,7 +58,18 @@ Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
 Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
 Console.WriteLine();
 Console.WriteLine("× columns: how many times better the helpers (standby) did than CPython with that start method, in this run.");
-return 0;
+return ClusterRows();
+
+// Beyond one machine: both pools in one run, on this machine (the two silos share its cores).
+static int ClusterRows()
+{
+    var (pool, cluster) = ClusterFigures.Measure(trips: 2_000, limit: 3_000_000);
+    Console.WriteLine();
+    Console.WriteLine($"{"",-44}{"process Pool",14}{"2-silo cluster",16}");
+    Console.WriteLine($"{"Task round trip, apply + get (µs)",-44}{Format(pool["trip"]),14}{Format(cluster["trip"]),16}");
+    Console.WriteLine($"{"Speedup at 2 workers / 2 silos (primes)",-44}{pool["speedup2"],14:F2}{cluster["speedup2"],16:F2}");
+    return 0;
+}
 
 void Row(string what, string key, bool higherIsBetter)
 {

@@ -41,7 +41,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
 
 // %%
-// The notebook's setup cell builds the helpers: here, the #:project line at the top does, before the lesson runs.
+// The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
 
 // %%
 // This cell's using directives are at the top of the file.

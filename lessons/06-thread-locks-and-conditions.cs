@@ -17,7 +17,7 @@ using Helpers.Notebook;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents ⏩](00-index.ipynb)
+// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 ⏩](07-beyond-one-machine.ipynb)
 //
 // # 06 · 线程锁机制 · Thread locks and conditions
 //
@@ -38,7 +38,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
 
 // %%
-// The notebook's setup cell builds the helpers: here, the #:project line at the top does, before the lesson runs.
+// The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
 
 // %%
 // This cell's using directives are at the top of the file.
@@ -409,7 +409,7 @@ display(Exercise.Check("06.2", "Put waits while the buffer is full and Take whil
 // - .NET: [the `lock` statement](https://learn.microsoft.com/dotnet/csharp/language-reference/statements/lock), [`Monitor`](https://learn.microsoft.com/dotnet/api/system.threading.monitor), [`System.Threading.Lock`](https://learn.microsoft.com/dotnet/api/system.threading.lock), [`Interlocked`](https://learn.microsoft.com/dotnet/api/system.threading.interlocked), [`SemaphoreSlim`](https://learn.microsoft.com/dotnet/api/system.threading.semaphoreslim), [`ManualResetEventSlim`](https://learn.microsoft.com/dotnet/api/system.threading.manualreseteventslim), [`Barrier`](https://learn.microsoft.com/dotnet/api/system.threading.barrier), [`SynchronizationLockException`](https://learn.microsoft.com/dotnet/api/system.threading.synchronizationlockexception)
 
 // %% [markdown]
-// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents ⏩](00-index.ipynb)
+// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 ⏩](07-beyond-one-machine.ipynb)
 
 // %% [markdown]
 // The types written in the cells above: C# takes a file's types only after its top-level statements.

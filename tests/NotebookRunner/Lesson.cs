@@ -102,15 +102,22 @@ public static class Lesson
         return written;
     }
 
+    // A library of this repository that a notebook references from its build folder: its project.
+    private static string? ProjectOf(string reference) => reference switch
+    {
+        "../cluster/bin/Helpers.Cluster.dll" => "../cluster/Helpers.Cluster.csproj",
+        _ => null,
+    };
+
     private static string Comment(string markdown) =>
         string.Concat(markdown.TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? "//\n" : $"// {l}\n"));
 
     // One code cell: notebook-only lines translated, usings and types taken out, the last expression displayed.
     private static string Code(string source, string where, List<string> usings, List<string> packages, List<string> types, HashSet<string> declared)
     {
-        if (source.Contains("\"build ../Helpers.csproj", StringComparison.Ordinal))
+        if (source.Contains("\"build ../Helpers.csproj", StringComparison.Ordinal) || source.Contains("\"build ../cluster/Helpers.Cluster.csproj", StringComparison.Ordinal))
         {
-            return "// The notebook's setup cell builds the helpers: here, the #:project line at the top does, before the lesson runs.\n";
+            return "// The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.\n";
         }
 
         var lines = new List<string>();
@@ -126,6 +133,10 @@ public static class Lesson
                     packages.Add(reference[6..].Split(',', StringSplitOptions.TrimEntries) is [var id, var version] && version.Length > 0
                         ? $"#:package {id}@{version}"
                         : throw new InvalidOperationException($"{where}: `{trimmed}` names no version. Pin it in the notebook: #r \"nuget: Name, Version\"."));
+                }
+                else if (ProjectOf(reference) is { } project)
+                {
+                    packages.Add($"#:project {project}"); // The project's own libraries are built from source, as the helpers are.
                 }
                 else if (!reference.StartsWith("../bin/", StringComparison.Ordinal))
                 {

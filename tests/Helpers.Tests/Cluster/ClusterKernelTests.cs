@@ -37,24 +37,7 @@ public sealed class ClusterKernelTests : IClassFixture<LeakCheck>
             System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
             """);
 
-        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["dotnet", "exec", typeof(NotebookRunner.Runner).Assembly.Location, "--one", notebook, dir.File("out.ipynb")])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var kernel = System.Diagnostics.Process.Start(info)!;
-        var stdout = kernel.StandardOutput.ReadToEndAsync();
-        var stderr = kernel.StandardError.ReadToEndAsync();
-        try
-        {
-            Assert.True(Wait.Until(() => File.Exists(report), 180), $"the kernel never reported: {(kernel.HasExited ? await stdout + await stderr : "still running")}");
-        }
-        catch
-        {
-            kernel.Kill(entireProcessTree: true);
-            throw;
-        }
+        using var kernel = await NotebookRun.StartKernelAsync(notebook, dir.File("out.ipynb"), report, 180);
 
         var lines = File.ReadAllLines(report);
         int[] Pids(string tag) => [.. lines.Where(l => l.StartsWith(tag + " ", StringComparison.Ordinal)).Select(l => int.Parse(l[(tag.Length + 1)..], CultureInfo.InvariantCulture))];

@@ -44,24 +44,7 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
             System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
             """);
 
-        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["dotnet", "exec", typeof(NotebookRunner.Runner).Assembly.Location, "--one", notebook, dir.File("out.ipynb")])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var kernel = Process.Start(info)!;
-        _ = kernel.StandardOutput.ReadToEndAsync();
-        var stderr = kernel.StandardError.ReadToEndAsync();
-        try
-        {
-            Assert.True(Wait.Until(() => File.Exists(report), 120), $"the kernel never reported its objects: {(kernel.HasExited ? await stderr : "still running")}");
-        }
-        catch
-        {
-            kernel.Kill(entireProcessTree: true);
-            throw;
-        }
+        using var kernel = await NotebookRun.StartKernelAsync(notebook, dir.File("out.ipynb"), report, 120);
 
         var lines = File.ReadAllLines(report);
         var names = lines.Where(l => l.StartsWith("hmp-", StringComparison.Ordinal)).ToList();

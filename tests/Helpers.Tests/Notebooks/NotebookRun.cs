@@ -8,6 +8,34 @@ internal static class NotebookRun
 {
     public static readonly string RepositoryRoot = FindRoot();
 
+    /// <summary>
+    /// Starts a kernel on <paramref name="notebook"/> as Jupyter does (its own session and process
+    /// group, through <c>setsid</c>) and waits until the notebook has written <paramref name="report"/>;
+    /// the caller then ends the kernel as the test requires. A kernel that never reports is killed
+    /// with its tree, and the test fails with its output.
+    /// </summary>
+    public static async Task<System.Diagnostics.Process> StartKernelAsync(string notebook, string output, string report, double seconds)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["dotnet", "exec", typeof(Runner).Assembly.Location, "--one", notebook, output])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var kernel = System.Diagnostics.Process.Start(info)!;
+        var stdout = kernel.StandardOutput.ReadToEndAsync();
+        var stderr = kernel.StandardError.ReadToEndAsync();
+        if (!Wait.Until(() => File.Exists(report), seconds))
+        {
+            var said = kernel.HasExited ? await stdout + await stderr : "still running";
+            kernel.Kill(entireProcessTree: true);
+            kernel.Dispose();
+            Xunit.Assert.Fail($"the kernel never reported: {said}");
+        }
+
+        return kernel;
+    }
+
     /// <summary>Runs <paramref name="notebook"/> (from <paramref name="workingDirectory"/>, by default its folder); returns the outcome and the executed notebook's cells.</summary>
     public static async Task<(RunOutcome Outcome, JsonArray Cells)> RunAsync(string notebook, TempDir scratch, string? workingDirectory = null)
     {

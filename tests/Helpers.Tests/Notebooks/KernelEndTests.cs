@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Helpers.Multiprocessing;
 using Xunit;
 using Process = System.Diagnostics.Process;

@@ -51,7 +51,7 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
         // After the first line, the directives (raw) and the usings: the notebook's cells, one for
         // one and in order, every markdown cell word for word; then, if any, the types moved to the end.
         Assert.Equal(["code", "raw", "code"], read.Take(3).Select(c => c.Type));
-        Assert.Equal("#:project ../Helpers.csproj", read[1].Source);
+        Assert.StartsWith("#:project ../Helpers.csproj", read[1].Source, StringComparison.Ordinal); // Then the cluster's project, for 07.
         var body = read.Skip(3).Take(cells.Count).ToList();
         Assert.Equal(cells.Select(c => (string?)c!["cell_type"]), body.Select(c => c.Type));
         Assert.Equal(markdown, body.Where(c => c.Type == "markdown").Select(c => c.Source));
@@ -99,6 +99,18 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
 
         Assert.StartsWith("// Generated from notebooks/99-test.ipynb by `dotnet run --project tests/NotebookRunner -- --lessons`", lesson, StringComparison.Ordinal);
         Assert.Contains("// %% [raw]\n#:project ../Helpers.csproj\n#:package Humanizer.Core@2.14.1\n", lesson, StringComparison.Ordinal);
+        Assert.DoesNotContain("#r ", lesson, StringComparison.Ordinal);
+        Assert.DoesNotContain("ProcessStartInfo", lesson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cluster_librarys_setup_and_reference_are_its_project_line()
+    {
+        var lesson = Generate(
+            Code("var build = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(\"dotnet\", \"build ../cluster/Helpers.Cluster.csproj -c Release\"))!;"),
+            Code("#r \"../bin/Helpers.dll\"\n#r \"../cluster/bin/Helpers.Cluster.dll\"\nConsole.WriteLine(1);"));
+
+        Assert.Contains("// %% [raw]\n#:project ../Helpers.csproj\n#:project ../cluster/Helpers.Cluster.csproj\n", lesson, StringComparison.Ordinal);
         Assert.DoesNotContain("#r ", lesson, StringComparison.Ordinal);
         Assert.DoesNotContain("ProcessStartInfo", lesson, StringComparison.Ordinal);
     }

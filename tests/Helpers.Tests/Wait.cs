@@ -21,6 +21,13 @@ internal static class Wait
         return true;
     }
 
+    /// <summary>The pid another process writes into <paramref name="file"/>, once it has; fails with <paramref name="never"/> otherwise.</summary>
+    public static int ForPidIn(string file, string never)
+    {
+        Xunit.Assert.True(Until(() => File.Exists(file) && File.ReadAllText(file).Length > 0), never);
+        return int.Parse(File.ReadAllText(file), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static bool PidGone(int pid, double seconds = 30) => Until(() => !PidAlive(pid), seconds);
 
     public static bool PidAlive(int pid)

@@ -303,8 +303,7 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
         var pidFile = temp.File("grandchild");
         var parent = new Process(Targets.SpawnSleeperAndSleep, pidFile);
         parent.Start();
-        Assert.True(Wait.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0), "the child never started its own child");
-        var grandchild = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        var grandchild = Wait.ForPidIn(pidFile, "the child never started its own child");
         Assert.True(Wait.PidAlive(grandchild));
 
         parent.Kill();

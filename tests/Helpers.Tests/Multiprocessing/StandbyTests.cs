@@ -87,8 +87,7 @@ public sealed class StandbyTests : IClassFixture<LeakCheck>, IDisposable
         var pidFile = temp.File("spare");
         var parent = new Process(Targets.StartOneAndReportSpare, pidFile);
         parent.Start();
-        Assert.True(Wait.Until(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0), "the child never reported a spare");
-        var spare = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        var spare = Wait.ForPidIn(pidFile, "the child never reported a spare");
         Assert.True(Wait.PidAlive(spare));
 
         parent.Kill();

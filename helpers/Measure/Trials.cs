@@ -3,13 +3,19 @@ using System.Globalization;
 
 namespace Helpers.Measure;
 
-/// <summary>Repeated measurements of one thing: their median and their range, the spread a reader must see.</summary>
+/// <summary>
+/// Repeated measurements of one thing: their median and their range, the spread a reader must see,
+/// and the values themselves, for a <see cref="Difference"/> to test.
+/// </summary>
 /// <param name="Median">The middle value (the mean of the two middle ones for an even count).</param>
-/// <param name="Min">The smallest value.</param>
+/// <param name="Min">The smallest value. For a time, the best estimate of the work itself: other work on the machine only adds time.</param>
 /// <param name="Max">The largest value.</param>
 /// <param name="Count">How many values.</param>
 public sealed record Spread(double Median, double Min, double Max, int Count)
 {
+    /// <summary>The values, smallest first; empty for a spread made from its four figures alone.</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+
     /// <summary>The spread of <paramref name="values"/>.</summary>
     /// <exception cref="ArgumentException">No values.</exception>
     public static Spread Of(IEnumerable<double> values)
@@ -23,8 +29,12 @@ public sealed record Spread(double Median, double Min, double Max, int Count)
 
         var middle = sorted.Length / 2;
         var median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-        return new Spread(median, sorted[0], sorted[^1], sorted.Length);
+        return new Spread(median, sorted[0], sorted[^1], sorted.Length) { Values = sorted };
     }
+
+    /// <summary>The spread of these values.</summary>
+    /// <exception cref="ArgumentException">No values.</exception>
+    public static Spread Of(params double[] values) => Of((IEnumerable<double>)values);
 
     /// <summary>True if the two ranges share a value: the difference of their medians may be noise.</summary>
     public bool Overlaps(Spread other)
@@ -55,10 +65,10 @@ public static class Trials
     /// <typeparam name="T">What varies: a size, a worker count, a (kind, workers) pair….</typeparam>
     /// <param name="inputs">The inputs, in the order the results are returned.</param>
     /// <param name="measure">Measures one input once and returns the figure (seconds, a count…).</param>
-    /// <param name="rounds">How many times each input is measured; 3 or more shows a median and a range.</param>
+    /// <param name="rounds">How many times each input is measured; <see cref="Difference.FewestFigures"/> or more for a <see cref="Difference"/> to call a difference.</param>
     /// <param name="warmUp">Inputs to run once first, untimed (code compiled, processes started, caches filled); none if null.</param>
     /// <returns>Each input with the spread of its figures.</returns>
-    public static IReadOnlyList<(T Input, Spread Result)> Interleaved<T>(IReadOnlyList<T> inputs, Func<T, double> measure, int rounds = 3, IEnumerable<T>? warmUp = null)
+    public static IReadOnlyList<(T Input, Spread Result)> Interleaved<T>(IReadOnlyList<T> inputs, Func<T, double> measure, int rounds = 5, IEnumerable<T>? warmUp = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(measure);

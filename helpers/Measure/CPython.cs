@@ -6,23 +6,29 @@ namespace Helpers.Measure;
 /// <summary>
 /// CPython beside the helpers, for comparisons made in the same run on the same machine (figures
 /// from different runs of a shared machine are not comparable): a <c>python3</c> process that runs
-/// the same jobs as the lessons on request and answers with their wall time
-/// (<c>cpython.py serve</c>, shipped beside Helpers.dll; the benchmarks use the same script).
+/// the same jobs as the lessons on request and answers with their figure: a count of primes on
+/// threads or processes, a child's start, a queue's rate, a pipe's round trip
+/// (<c>cpython.py serve</c>, shipped beside Helpers.dll; the benchmarks use the same script). Each
+/// job is timed inside CPython, so a figure does not include the request's own trip.
 /// </summary>
 public sealed class CPython : IDisposable
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
     private readonly Process python;
 
-    private CPython(Process python, string version) => (this.python, Version) = (python, version);
+    private CPython(Process python, string version, string startMethod) => (this.python, Version, StartMethod) = (python, version, startMethod);
 
-    /// <summary>CPython's version, as <c>python3 --version</c> says.</summary>
+    /// <summary>CPython's version, such as "3.11.7".</summary>
     public string Version { get; }
+
+    /// <summary>The start method of this CPython's <c>multiprocessing</c>: the one asked for, or the platform's default.</summary>
+    public string StartMethod { get; }
 
     /// <summary>Starts CPython, or returns null (with the reason) where <c>python3</c> is not installed.</summary>
     /// <param name="reason">Why there is no CPython, for the reader; null if it started.</param>
-    /// <param name="startMethod">multiprocessing's start method: "spawn" (as the helpers, and Windows and macOS), "forkserver" or "fork".</param>
-    public static CPython? TryStart(out string? reason, string startMethod = "spawn")
+    /// <param name="startMethod">multiprocessing's start method: "spawn" (as the helpers, and Windows and macOS), "forkserver" or "fork"; null for the platform's default (<c>forkserver</c> on Linux since Python 3.14, <c>fork</c> before it).</param>
+    /// <exception cref="InvalidOperationException">python3 started but did not answer as the script should (a broken install).</exception>
+    public static CPython? TryStart(out string? reason, string? startMethod = null)
     {
         var script = Path.Combine(Path.GetDirectoryName(typeof(CPython).Assembly.Location)!, "cpython.py");
         if (!File.Exists(script))
@@ -31,23 +37,34 @@ public sealed class CPython : IDisposable
             return null;
         }
 
+        var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in (string[])["-u", script, "serve", .. startMethod is null ? [] : new[] { startMethod }])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        Process python;
         try
         {
-            var version = Run("python3", "--version").Trim();
-            var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in (string[])["-u", script, "serve", startMethod])
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            reason = null;
-            return new CPython(Process.Start(info)!, version);
+            python = Process.Start(info)!;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             reason = "python3 is not installed here, so there are no CPython figures to compare with.";
             return null;
         }
+
+        var hello = python.StandardOutput.ReadLineAsync();
+        if (!hello.Wait(AnswerTimeout) || hello.Result is not { } line)
+        {
+            python.Kill(entireProcessTree: true);
+            python.Dispose();
+            throw new InvalidOperationException($"python3 {script} serve did not say which Python it is within {AnswerTimeout.TotalMinutes} minutes: is python3 a working CPython 3.8 or later?");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        reason = null;
+        return new CPython(python, json.RootElement.GetProperty("version").GetString()!, json.RootElement.GetProperty("start").GetString()!);
     }
 
     /// <summary>Counts the primes below <paramref name="limit"/> in 48 ranges, as the lessons do, with <paramref name="workers"/> CPython threads or pool processes.</summary>
@@ -58,12 +75,55 @@ public sealed class CPython : IDisposable
     /// <exception cref="TimeoutException">No answer within 5 minutes.</exception>
     public double PrimesSeconds(string kind, int workers, int limit)
     {
-        python.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"primes {kind} {workers} {limit}"));
+        if (kind is not ("threads" or "processes"))
+        {
+            throw new ArgumentException($"kind is \"threads\" or \"processes\", not \"{kind}\".", nameof(kind));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return Ask(string.Create(CultureInfo.InvariantCulture, $"primes {kind} {workers} {limit}"));
+    }
+
+    /// <summary>
+    /// What starting a child costs with this CPython's start method, measured as the helpers' lessons
+    /// measure it: one untimed start + join of a child that does nothing (it also starts forkserver's
+    /// server), a sleep of <paramref name="pauseSeconds"/>, then <paramref name="runs"/> timed starts
+    /// + joins back to back.
+    /// </summary>
+    /// <returns>Their mean, in milliseconds, measured inside CPython.</returns>
+    public double StartJoinMilliseconds(double pauseSeconds, int runs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pauseSeconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        return Ask(string.Create(CultureInfo.InvariantCulture, $"start {pauseSeconds} {runs}"));
+    }
+
+    /// <summary>How many small ints a second a child puts through a <c>multiprocessing.Queue</c> to this CPython's main process (<paramref name="items"/> of them).</summary>
+    public double QueueItemsPerSecond(int items)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(items, 2);
+        return Ask(string.Create(CultureInfo.InvariantCulture, $"queue {items}"));
+    }
+
+    /// <summary>The microseconds of one round trip of a small int through a <c>multiprocessing.Pipe</c> to a child that echoes it, the mean of <paramref name="trips"/> (a child started for the purpose).</summary>
+    /// <param name="trips">The timed round trips.</param>
+    /// <param name="warmUp">Untimed round trips first.</param>
+    public double PipeRoundTripMicroseconds(int trips, int warmUp = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trips, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmUp);
+        return Ask(string.Create(CultureInfo.InvariantCulture, $"pipe {trips} {warmUp}"));
+    }
+
+    private double Ask(string job)
+    {
+        python.StandardInput.WriteLine(job);
         python.StandardInput.Flush();
         var answer = python.StandardOutput.ReadLineAsync();
         if (!answer.Wait(AnswerTimeout) || answer.Result is not { } line)
         {
-            throw new TimeoutException($"CPython did not answer 'primes {kind} {workers}' within {AnswerTimeout.TotalMinutes} minutes (or it ended).");
+            throw new TimeoutException($"CPython did not answer '{job}' within {AnswerTimeout.TotalMinutes} minutes (or it ended).");
         }
 
         return double.Parse(line, CultureInfo.InvariantCulture);
@@ -79,13 +139,5 @@ public sealed class CPython : IDisposable
         }
 
         python.Dispose();
-    }
-
-    private static string Run(string file, string args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, UseShellExecute = false })!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output;
     }
 }

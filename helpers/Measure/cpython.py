@@ -4,8 +4,14 @@ python3 cpython.py [START_METHOD]          the benchmark figures (tests/Benchmar
 python3 cpython.py start START_METHOD RUNS PAUSE
                                            start + join of a no-op child RUNS times, PAUSE seconds apart,
                                            as a JSON list of milliseconds (notebook 01)
-python3 cpython.py serve [START_METHOD]    one timed job per line on stdin, "primes threads|processes WORKERS LIMIT",
-                                           answered with its wall time in seconds (Helpers.Measure.CPython)
+python3 cpython.py serve [START_METHOD]    (default: the platform's) one job per line on stdin, each answered with one number (Helpers.Measure.CPython):
+                                           "primes threads|processes WORKERS LIMIT": the count's wall time in seconds;
+                                           "start PAUSE RUNS": one untimed start + join, PAUSE seconds of sleep, then the
+                                           mean milliseconds of RUNS timed ones back to back;
+                                           "queue N": items a second from a child through a Queue;
+                                           "pipe TRIPS WARM_UP": mean microseconds a round trip through a Pipe to a
+                                           child, after WARM_UP untimed ones.
+                                           It first prints {"version": ..., "start": the start method} as one line.
 """
 import json
 import multiprocessing as mp
@@ -68,12 +74,13 @@ def queue_throughput(n):
     return rate
 
 
-def pipe_round_trip(trips):
+def pipe_round_trip(trips, warm_up=1):
     near, far = mp.Pipe()
     p = mp.Process(target=echo, args=(far,))
     p.start()
-    near.send(0)
-    near.recv()
+    for i in range(warm_up):
+        near.send(i)
+        near.recv()
     t = time.perf_counter()
     for i in range(trips):
         near.send(i)
@@ -175,8 +182,20 @@ def serve():
     pools = {}
     try:
         for line in sys.stdin:
-            job, kind, workers, limit = line.split()
-            workers, limit = int(workers), int(limit)
+            job, *args = line.split()
+            if job == "start":
+                start_join_ms(1, 0)
+                time.sleep(float(args[0]))
+                times = start_join_ms(int(args[1]), 0)
+                print(sum(times) / len(times), flush=True)
+                continue
+            if job == "queue":
+                print(queue_throughput(int(args[0])), flush=True)
+                continue
+            if job == "pipe":
+                print(pipe_round_trip(int(args[0]), int(args[1])), flush=True)
+                continue
+            kind, workers, limit = args[0], int(args[1]), int(args[2])
             ranges = [(i * limit // 48, (i + 1) * limit // 48) for i in range(48)]
             if kind == "processes" and workers not in pools:
                 pools[workers] = mp.Pool(workers)
@@ -200,7 +219,9 @@ if __name__ == "__main__":
         print(json.dumps(start_join_ms(int(args[2]), float(args[3]))))
         sys.exit(0)
     if args[:1] == ["serve"]:
-        mp.set_start_method(args[1] if len(args) > 1 else "spawn")
+        if len(args) > 1:
+            mp.set_start_method(args[1])
+        print(json.dumps({"version": sys.version.split()[0], "start": mp.get_start_method()}), flush=True)
         serve()
         sys.exit(0)
     method = args[0] if args else "spawn"

@@ -42,7 +42,8 @@ public static class Lesson
     /// <param name="notebookJson">The notebook.</param>
     /// <param name="notebookName">Its file name (for the first line and for errors), such as <c>01-process-creation.ipynb</c>.</param>
     /// <exception cref="InvalidOperationException">A cell uses something a program has no counterpart for; the message names the cell.</exception>
-    public static string FromNotebook(string notebookJson, string notebookName)
+    /// <param name="import">Reads a file that a cell imports (<c>#!import setup.dib</c>), by its path relative to the notebook; null: a notebook that imports nothing.</param>
+    public static string FromNotebook(string notebookJson, string notebookName, Func<string, string>? import = null)
     {
         var usings = new List<string>();
         var packages = new List<string>();
@@ -54,6 +55,18 @@ public static class Lesson
             if (cell.Type == "markdown")
             {
                 body.Append("\n// %% [markdown]\n").Append(Comment(cell.Source));
+            }
+            else if (cell.Type == "code" && cell.Source.Trim() is var trimmed && trimmed.StartsWith("#!import ", StringComparison.Ordinal))
+            {
+                // The setup cell: the imported file's C# cells, in order, translated as the notebook's own.
+                var file = trimmed["#!import ".Length..].Trim().Trim('"');
+                var where = $"{notebookName}, cell {cell.Id}";
+                var dib = (import ?? throw new InvalidOperationException($"{where}: `{trimmed}` imports a file, and no reader of imports was given."))(file);
+                body.Append("\n// %%\n// The notebook's setup cell, `#!import " + file + "`: its C# cells follow.\n");
+                foreach (var (setup, i) in DibCells(dib).Select((c, i) => (c, i)))
+                {
+                    body.Append(Code(setup, $"{file}, C# cell {i + 1} (imported by {where})", usings, packages, types, declared));
+                }
             }
             else if (cell.Type == "code" && cell.Source.Trim().Length > 0)
             {
@@ -94,13 +107,44 @@ public static class Lesson
             if (HasCode(json))
             {
                 var path = Path.Combine(dir, FileName(notebook));
-                File.WriteAllText(path, FromNotebook(json, Path.GetFileName(notebook)));
+                File.WriteAllText(path, FromNotebook(json, Path.GetFileName(notebook), Imports(notebook)));
                 written.Add(path);
             }
         }
 
         return written;
     }
+
+    /// <summary>Reads what a notebook imports, relative to the notebook's folder (as the kernel does).</summary>
+    public static Func<string, string> Imports(string notebook) =>
+        file => File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebook))!, file));
+
+    // The C# cells of a Polyglot Notebooks .dib file: each starts at a line "#!csharp" and ends at the next "#!" kernel line.
+    private static IEnumerable<string> DibCells(string dib)
+    {
+        string? kernel = null;
+        var cell = new StringBuilder();
+        foreach (var line in dib.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Append("#!end"))
+        {
+            if (line == "#!end" || (line.StartsWith("#!", StringComparison.Ordinal) && DibKernels.Contains(line[2..])))
+            {
+                if (kernel == "csharp" && cell.ToString().Trim().Length > 0)
+                {
+                    yield return cell.ToString().Trim('\n') + "\n";
+                }
+
+                kernel = line[2..];
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(line).Append('\n');
+            }
+        }
+    }
+
+    // The lines that start a .dib cell: its kernel's name (or markdown, or the file's metadata).
+    private static readonly HashSet<string> DibKernels = new(StringComparer.Ordinal) { "csharp", "fsharp", "pwsh", "javascript", "html", "markdown", "meta", "mermaid", "value", "sql", "kql", "http" };
 
     // A library of this repository that a notebook references from its build folder: its project.
     private static string? ProjectOf(string reference) => reference switch

@@ -34,6 +34,7 @@ public static class NotebookExecutor
         Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
         using var kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() };
         kernel.DefaultKernelName = "csharp";
+        kernel.UseImportMagicCommand(); // every notebook's setup cell is `#!import setup.dib`
 
         var failures = new List<string>();
         var displays = new Dictionary<string, (InteractiveDocumentElement, DisplayElement)>();

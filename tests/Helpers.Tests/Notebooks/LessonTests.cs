@@ -21,7 +21,7 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
     public void Each_lesson_is_up_to_date_with_its_notebook(string notebook)
     {
         var lesson = Path.Combine(Lessons, Lesson.FileName(notebook));
-        var expected = Lesson.FromNotebook(File.ReadAllText(Path.Combine(Notebooks, notebook)), notebook);
+        var expected = Lesson.FromNotebook(File.ReadAllText(Path.Combine(Notebooks, notebook)), notebook, Lesson.Imports(Path.Combine(Notebooks, notebook)));
 
         // A checkout may have turned the lesson's line ends into CRLF; the text is what counts.
         var committed = File.Exists(lesson) ? File.ReadAllText(lesson).ReplaceLineEndings("\n") : null;

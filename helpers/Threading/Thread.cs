@@ -24,6 +24,8 @@ public class Thread
     private readonly object?[] args;
     private System.Threading.Thread? thread;
     private bool daemon;
+    private string name;
+    private int number; // this thread's N in "Thread-N" while its name is still the default
 
     /// <summary>Python's <c>Thread(target=f, args=(…))</c>: runs <paramref name="target"/> with <paramref name="args"/>.</summary>
     /// <param name="target">Any delegate: a method, a local function or a lambda (a thread shares this process's memory).</param>
@@ -32,18 +34,38 @@ public class Thread
     {
         ArgumentNullException.ThrowIfNull(target);
         (this.target, this.args) = (target, args ?? [null]);
-        Name = $"Thread-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)} ({DisplayName(target.Method)})";
+        number = Interlocked.Increment(ref counter);
+        name = $"Thread-{number.ToString(CultureInfo.InvariantCulture)} ({DisplayName(target.Method)})";
     }
 
     /// <summary>For a subclass that overrides <see cref="Run"/> (Python's <c>class MyThread(Thread)</c>).</summary>
     protected Thread()
     {
         args = [];
-        Name = $"{GetType().Name}-{Interlocked.Increment(ref counter).ToString(CultureInfo.InvariantCulture)}";
+        // CPython names a subclass's instance "Thread-N" too, not after its class.
+        number = Interlocked.Increment(ref counter);
+        name = $"Thread-{number.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>The thread's name (Python's <c>name</c>); also the .NET thread's name, seen in debuggers.</summary>
-    public string Name { get; set; }
+    /// <summary>The thread's name (Python's <c>name</c>): unless given, "Thread-N (target)", or "Thread-N" for a subclass's instance, as CPython 3.10 and later name them; also the .NET thread's name, seen in debuggers.</summary>
+    public string Name
+    {
+        get => name;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+
+            // CPython numbers only the threads it names: a name given at once (an object initializer)
+            // gives the number back, unless another thread has taken the next one meanwhile.
+            if (number > 0 && thread is null)
+            {
+                _ = Interlocked.CompareExchange(ref counter, number - 1, number);
+                number = 0;
+            }
+
+            name = value;
+        }
+    }
 
     /// <summary>
     /// Python's <c>daemon</c>: a daemon thread does not keep the process alive (.NET's
@@ -59,7 +81,7 @@ public class Thread
     /// <summary>Python's <c>is_alive()</c>: started and not yet finished.</summary>
     public bool IsAlive => thread?.IsAlive == true;
 
-    /// <summary>Python's <c>native_id</c>: the managed thread id once started, else null.</summary>
+    /// <summary>Python's <c>ident</c>: .NET's managed thread id once started (a number unique among the live threads), else null.</summary>
     public int? Ident => thread?.ManagedThreadId;
 
     /// <summary>Python's <c>start()</c>: runs <see cref="Run"/> on a new thread.</summary>

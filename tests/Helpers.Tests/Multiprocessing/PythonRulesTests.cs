@@ -11,6 +11,7 @@ namespace Helpers.Tests.Multiprocessing;
 /// negative is 0, NaN refused), functions that return nothing in a pool, waiting on many at once,
 /// .NET's exception types, and a pool task that can never vanish.
 /// </summary>
+[Collection(nameof(Helpers.Tests.Threading.ThreadTests))] // It creates helpers' threads, which ThreadTests numbers.
 public sealed class PythonRulesTests : IClassFixture<LeakCheck>
 {
     public static TheoryData<double> Refused => [double.NaN, double.PositiveInfinity, double.NegativeInfinity];

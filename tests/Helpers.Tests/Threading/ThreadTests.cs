@@ -4,6 +4,7 @@ using PyThreading = Helpers.Threading;
 namespace Helpers.Tests.Threading;
 
 /// <summary>The Python-shaped thread and condition, with the expectations of CPython's test_threading.</summary>
+[Collection(nameof(ThreadTests))] // The helpers' threads are numbered process-wide: no other test creates one meanwhile.
 public sealed class ThreadTests : IClassFixture<LeakCheck>
 {
     [Fact]
@@ -30,6 +31,23 @@ public sealed class ThreadTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void Names_are_numbered_as_CPython_numbers_them_with_the_targets_name_and_a_given_name_takes_no_number()
+    {
+        // One test, so that no other test creates threads between these (the tests of a class run one at a time).
+        static void Work() { }
+        var first = new PyThreading.Thread(Work);
+        var n = int.Parse(first.Name["Thread-".Length..first.Name.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        var named = new PyThreading.Thread(Work) { Name = "named" };
+        var lambda = new PyThreading.Thread(() => { });
+        var subclass = new Counter(1);
+
+        Assert.Equal($"Thread-{n} (Work)", first.Name);
+        Assert.Equal("named", named.Name);
+        Assert.Equal($"Thread-{n + 1} (<lambda>)", lambda.Name);
+        Assert.Equal($"Thread-{n + 2}", subclass.Name);
+    }
+
+    [Fact]
     public void Join_with_a_timeout_returns_with_the_thread_alive()
     {
         using var release = new ManualResetEventSlim();
@@ -50,7 +68,7 @@ public sealed class ThreadTests : IClassFixture<LeakCheck>
         counter.Start();
         counter.Join(30);
         Assert.Equal(5, counter.Total);
-        Assert.StartsWith("Counter-", counter.Name, StringComparison.Ordinal);
+        Assert.Matches("^Thread-[0-9]+$", counter.Name); // as CPython: a subclass is not named after its class
 
         var failing = new PyThreading.Thread((Action)(() => throw new InvalidOperationException("boom")));
         failing.Start();

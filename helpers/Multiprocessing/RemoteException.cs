@@ -28,10 +28,13 @@ public sealed class RemoteException : Exception
     /// <summary>The worker's exception type, by full name.</summary>
     public string? RemoteType { get; init; }
 
+    /// <summary>The worker's exception as it printed it there (type, message, stack trace), without the quotes that <see cref="Exception.Message"/> puts around it as Python's <c>RemoteTraceback</c> does.</summary>
+    public string RemoteTrace { get; init; } = "";
+
     /// <summary>Rebuilds the worker's exception in this process: its own type if that can be created with a message and a cause, else this type.</summary>
     internal static Exception Rebuild(string typeName, string message, string remoteTrace)
     {
-        var remote = new RemoteException($"\n\"\"\"\n{remoteTrace}\n\"\"\"") { RemoteType = typeName };
+        var remote = new RemoteException($"\n\"\"\"\n{remoteTrace}\n\"\"\"") { RemoteType = typeName, RemoteTrace = remoteTrace };
         var type = Type.GetType(typeName) ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null);
         if (type is not null && typeof(Exception).IsAssignableFrom(type)
             && type.GetConstructor([typeof(string), typeof(Exception)]) is { } constructor)
@@ -46,6 +49,6 @@ public sealed class RemoteException : Exception
             }
         }
 
-        return new RemoteException($"{typeName}: {message}", remote) { RemoteType = typeName };
+        return new RemoteException($"{typeName}: {message}", remote) { RemoteType = typeName, RemoteTrace = remoteTrace };
     }
 }

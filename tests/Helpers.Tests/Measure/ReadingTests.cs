@@ -223,3 +223,28 @@ public sealed class CpuShareTests
     public void A_spin_outside_what_makes_sense_is_refused(double seconds) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => CpuShare.Measure(seconds));
 }
+
+/// <summary>A batch of equal tasks on a pool, read from its wall time.</summary>
+public sealed class BatchReadingTests
+{
+    [Fact]
+    public void Overlapping_tasks_give_the_gain_and_what_went_beyond_the_rounds()
+    {
+        var batch = new Batch(Tasks: 10, Each: 0.2, Workers: 4, Seconds: 0.75);
+
+        Assert.Equal(3, batch.Rounds);
+        Assert.Equal("10 tasks of 0.2 s on 4 workers: 0.75 s in all, 2.7× less than 10 × 0.2 s = 2.0 s one after another, so the tasks overlapped. 4 workers need at least 3 rounds of 0.2 s = 0.6 s; the other 0.15 s went to the pool's own work (starting and stopping workers, the messages) and to whatever else ran on the machine.", batch.Reading());
+    }
+
+    [Fact]
+    public void A_batch_no_quicker_than_one_after_another_cannot_show_the_lesson()
+    {
+        Assert.Contains("cannot show the tasks overlapping", new Batch(10, 0.2, 4, 2.5).Reading(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_quicker_than_its_rounds_says_the_tasks_were_shorter_or_the_workers_more()
+    {
+        Assert.Contains("a task took less than 0.2 s, or more workers ran than 4", new Batch(10, 0.2, 4, 0.5).Reading(), StringComparison.Ordinal);
+    }
+}

@@ -5,14 +5,14 @@ using Xunit;
 namespace Helpers.Tests.Notebooks;
 
 /// <summary>
-/// The exercises of notebooks 01–07: at least two per notebook, each with a hint, a solution region
+/// The exercises of notebooks 01–08: at least two per notebook, each with a hint, a solution region
 /// and a check; and the student copies run top to bottom with every check "not done yet" (the
 /// teacher copies' checks all pass: <see cref="NotebookTests"/>).
 /// </summary>
 [Collection(nameof(NotebookTests))] // One kernel at a time: each notebook measures and starts processes.
 public sealed class ExerciseNotebookTests : IClassFixture<LeakCheck>
 {
-    public static TheoryData<string> Lessons => [.. Enumerable.Range(1, 7)
+    public static TheoryData<string> Lessons => [.. Enumerable.Range(1, 8)
         .Select(n => Path.GetFileName(Directory.GetFiles(Path.Combine(NotebookRun.RepositoryRoot, "notebooks"), $"{n:00}-*.ipynb").Single()))];
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
         // After the first line, the directives (raw) and the usings: the notebook's cells, one for
         // one and in order, every markdown cell word for word; then, if any, the types moved to the end.
         Assert.Equal(["code", "raw", "code"], read.Take(3).Select(c => c.Type));
-        Assert.StartsWith("#:project ../Helpers.csproj", read[1].Source, StringComparison.Ordinal); // Then the cluster's project, for 07.
+        Assert.StartsWith("#:project ../Helpers.csproj", read[1].Source, StringComparison.Ordinal); // Then the cluster's project, for 07 and 08.
         var body = read.Skip(3).Take(cells.Count).ToList();
         Assert.Equal(cells.Select(c => (string?)c!["cell_type"]), body.Select(c => c.Type));
         Assert.Equal(markdown, body.Where(c => c.Type == "markdown").Select(c => c.Source));

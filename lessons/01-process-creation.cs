@@ -6,27 +6,28 @@
 
 // %%
 // The notebook's using directives, all here: C# takes them only before the first statement.
-using Helpers.Multiprocessing;
 #pragma warning disable CS8981              // lower-case aliases, as Python's module names
 using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
+using threading = Helpers.Threading;      // Python's `import threading`
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
+using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
+using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
 using System.IO;
 using System.Threading;
-using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
-using Helpers.Measure;                    // Spread: the median and range of repeated measurements; ToTable()
-using Helpers.Notebook;   // Exercise.Check and Verdict: the self-checks
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 目录 · Contents](00-index.ipynb) · [02 · 进程间的通信 ⏩](02-inter-process-communication.ipynb)
+// [← 目录 · Contents](00-index.ipynb) · [02 · 进程间的通信 →](02-inter-process-communication.ipynb)
 //
 // # 01 · 进程的创建 · Creating processes
 //
 // The study note starts with `multiprocessing.Process`: a function (or a subclass's `run`) that runs in a **new operating-system process** with its own PID and its own memory. This notebook does the same from C#, for real: every `Process` below is a separate `dotnet` process started by the helpers in `../helpers/Multiprocessing/`.
 //
 // What differs in .NET, in one breath:
-// - **No fork.** .NET cannot `fork()` a running runtime, so every child is a fresh runtime, as with CPython's `spawn` start method (the default on Windows and macOS). The child loads the code and receives the arguments serialized; nothing else of the parent's memory is there. To start quickly anyway, the helpers keep the next child started ahead of time (the `standby` start method, CPython's forkserver idea), measured at the end of this notebook.
+// - **No fork.** .NET cannot `fork()` a running runtime, so every child is a fresh runtime, as with CPython's `spawn` start method (CPython's default on Windows and macOS; on Linux its default is `forkserver` since Python 3.14, and was `fork` before). The child loads the code and receives the arguments serialized; nothing else of the parent's memory is there. To start quickly anyway, the helpers keep the next child started ahead of time (the `standby` start method, CPython's forkserver idea); the optional section at the end of this notebook measures it.
 // - **No GIL.** In .NET, threads of one process already run in parallel; processes are for isolation (a crash or a `kill` takes down only the child), not for getting around a lock.
-// - **Notebook code reaches the child.** A method written in an *earlier* cell runs in a child (CPython's spawn cannot do this: `Can't get attribute 'f' on <module '__main__'>`).
+// - **Notebook code reaches the child.** A method written in an *earlier* cell runs in a child. With CPython's `spawn` and `forkserver` a function defined in a notebook or a REPL cannot be a target: the child dies with an `AttributeError`, because it cannot find the function in its own `__main__`. Only `fork`, the default on no platform since 3.14, can run it.
 
 // %% [markdown]
 // **What you will learn · 学习目标**
@@ -35,16 +36,15 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // - Wait for it with `Join()` and `Join(timeout)`, check `IsAlive` and `ExitCode`, and stop it with `Terminate()` or `Kill()`.
 // - Look around with `ActiveChildren()`, `CpuCount()`, `CurrentProcess()`, `ParentProcess()` and the pids.
 // - Understand spawning: why a child runs only functions of earlier cells, and why notebook variables, lambdas and resources cannot cross to it.
-// - See what starting a process costs with the helpers' two start methods (`standby`, `spawn`), measured on this machine beside CPython's `fork`, `forkserver` and `spawn`.
+// - *Going deeper, optional:* which start method CPython uses where, and what starting a process costs with the helpers' two start methods (`standby`, `spawn`), measured on this machine beside CPython's `fork`, `forkserver` and `spawn`.
 
 // %% [markdown]
-// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+// **Setup · 准备.** Run this cell first. `#!import setup.dib` runs the cells of `setup.dib`, beside this notebook: they build the helpers (`../Helpers.csproj`; a no-op when they are up to date), load them, and give them Python's names: `mp` for `import multiprocessing as mp`, `threading`, and `Process`. After changing the helpers' source, restart the kernel: a loaded DLL is not replaced.
 
 // %%
+// The notebook's `#!import setup.dib`: its C# cells follow.
 // The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
-
-// %%
-// This cell's using directives are at the top of the file.
+Console.WriteLine("helpers built and loaded: ../bin/Helpers.dll");
 
 // %% [markdown]
 // ## 函数创建的方式 · Function style
@@ -73,7 +73,7 @@ void Greet(string who, int times)
 }
 
 // %% [markdown]
-// `Start()` spawns the child and returns at once; `Join()` waits for it. The child's output appears here, each line tagged with the process name. The last line of the cell displays the process itself: name, pid, whether it is alive, and its exit code.
+// `Start()` spawns the child and returns at once; `Join()` waits for it. In the output, look for the child's lines, each tagged with the process name, and for its pid beside the parent's. The last line of the cell displays the process itself: name, pid, whether it is alive, its exit code, and whether it is a daemon.
 
 // %%
 var p = new Process(Greet, "student", 3);
@@ -105,13 +105,15 @@ display(q);
 //         for n in range(self.start_at, 0, -1):
 //             print(n)
 // ```
-// In C#, derive from `Process` and override `Run()`. The fields set by the constructor travel to the child, as CPython's spawn pickles the object: the child gets a copy, and changes it makes there are not seen by the parent.
+// Two details that the note's version gets loose, as the Python docs state them: a subclass calls `super().__init__()` before it does anything else to the process (the note sets its field first), and `run()` is not called when the object is created but in the child, once `start()` has been called. The field is `start_at`, not `start`: `self.start` would hide the `start()` method.
+//
+// In C#, derive from `Process` and override `Run()`. The fields set by the constructor travel to the child, as CPython's `spawn` and `forkserver` pickle the object: the child gets a copy, and changes it makes there are not seen by the parent.
 
 // %%
 // class Countdown: at the end of this file, where C# takes types.
 
 // %% [markdown]
-// Start it as in the function style: `Run()` runs in the child, with the copy of `startAt` that crossed to it.
+// Start it as in the function style: `Run()` runs in the child, with the copy of `startAt` that crossed to it. Look for the child's name and pid in each line.
 
 // %%
 var countdown = new Countdown(3);
@@ -122,7 +124,7 @@ display(countdown);
 // %% [markdown]
 // ## join(timeout)
 //
-// `p.join(timeout)` returns after at most `timeout` seconds **whether or not the child has finished**; `is_alive()` and `exitcode` tell which. Here the child sleeps for a minute, so after a half-second join look for it still alive, with `exitcode` `None` (C#: `null`). `Terminate()` sends SIGTERM (on Windows, TerminateProcess), and the exit code becomes −15, as in Python.
+// `p.join(timeout)` returns after at most `timeout` seconds **whether or not the child has finished**; `is_alive()` and `exitcode` tell which. Here the child sleeps for a minute, so after a half-second join look for it still alive, with `exitcode` `None` (C#: `null`). Then `Terminate()` sends SIGTERM (on Windows, TerminateProcess); after the join that follows, look for the exit code −15, minus SIGTERM's number, as Python gives it.
 
 // %%
 void Nap(double seconds) => Thread.Sleep(TimeSpan.FromSeconds(seconds));
@@ -142,9 +144,11 @@ Console.WriteLine($"after Terminate(): IsAlive={sleeper.IsAlive}, ExitCode={slee
 // %% [markdown]
 // ## 调试相关的函数 · active_children, cpu_count, pids
 //
-// - `multiprocessing.active_children()` → `ActiveChildren()`: the children still running (finished ones are reaped).
-// - `multiprocessing.cpu_count()` → `CpuCount()`: how many processes can really run at once.
+// - `multiprocessing.active_children()` → `ActiveChildren()`: a list (the note says an iterator) of the children still running; asking also joins the children that have finished.
+// - `multiprocessing.cpu_count()` → `CpuCount()`. Python's counts the logical CPUs of the whole machine (not the note's cores: a core with two hardware threads counts twice), which is not how many this process may use: that is `os.process_cpu_count()` (Python 3.13+). The helpers' `CpuCount()` is .NET's `Environment.ProcessorCount`, the processors available to this process (its CPU affinity and a container's CPU limit count). Neither tells how many CPUs are idle now.
 // - `os.getpid()` → `Environment.ProcessId`; in a child, `os.getppid()` / `parent_process().pid` → `ParentProcess()!.Pid`.
+//
+// Three sleepers, started as daemons (`Daemon = true`, Python's `daemon=True`: if the kernel exits first, they are terminated instead of waited for), then the questions:
 
 // %%
 var nappers = Enumerable.Range(0, 3).Select(_ => new Process(Nap, 60.0) { Daemon = true }).ToList();
@@ -183,14 +187,14 @@ Console.WriteLine($"parent says: my pid is {Environment.ProcessId}, ParentProces
 // %% [markdown]
 // ## Exit codes · 退出码
 //
-// As in Python: 0 on success; 1 after an unhandled exception, whose trace the child prints on its standard error (shown here in the stderr stream); the code given to `Environment.Exit(n)` (Python's `sys.exit(n)`); −N after a kill by signal N.
+// As in Python: 0 on success; 1 after an unhandled exception, whose trace the child prints on its standard error; the code given to `Environment.Exit(n)` (Python's `sys.exit(n)`); −N after a kill by signal N.
 
 // %%
 void Fail(string why) => throw new InvalidOperationException(why);
 void Quit(int code) => Environment.Exit(code);
 
 // %% [markdown]
-// Start one of each, kill the third while it sleeps, join all three, and show them with their exit codes:
+// Start one of each, kill the third while it sleeps, join all three, and show them. Look for the three exit codes in the table, and for the failing child's trace in the output's stderr stream:
 
 // %%
 var failing = new Process(Fail, "something went wrong") { Name = "failing" };
@@ -204,7 +208,7 @@ display(new[] { failing, quitting, killed });
 // %% [markdown]
 // ## Why an earlier cell · 为什么要在前面的单元格定义
 //
-// A child is a new `dotnet` process: it can run only code it can load. Compiled code is loaded from its DLL; a notebook cell exists only in the kernel's memory, so the helpers emit each *finished* cell as an assembly image and hand it to the child, which recreates the cells **without running them** (as CPython's spawn re-imports `__main__` without running its `if __name__ == "__main__":` block). Functions of earlier cells can call each other there; the notebook's *variables* do not exist there. Three things therefore cannot work, and each gives an immediate error saying what to do:
+// A child is a new `dotnet` process: it can run only code it can load. Compiled code is loaded from its DLL; a notebook cell exists only in the kernel's memory, so the helpers emit each *finished* cell as an assembly image and hand it to the child, which recreates the cells **without running them** (as a child of CPython's `spawn` or `forkserver` imports the main module again without running its `if __name__ == "__main__":` block). Functions of earlier cells can call each other there; the notebook's *variables* do not exist there. Three things therefore cannot work, and each gives an immediate error saying what to do:
 // - a target defined in the cell that is running now,
 // - a lambda (its code and the variables it captures live only in this process),
 // - a function that reads a notebook variable, directly or through another function (pass the value as an argument).
@@ -252,9 +256,13 @@ catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
 // %% [markdown]
 // <a id="start-methods"></a>
-// ## What a process costs · 启动一个进程的代价
+// ## 深入 · Going deeper: what a process costs · 启动一个进程的代价
 //
-// Spawning is not free: a new runtime starts, loads the code and reads its arguments. CPython's start methods differ in exactly that: with `fork` the child is a copy of the running interpreter, with everything already loaded; with `spawn` it is a fresh interpreter that imports everything again; `forkserver` keeps a server process ready and forks each child from it.
+// *Optional.* This section does not fit in a 45-minute class: take it when there is time, or after class. The exercises below use nothing defined in it.
+//
+// Spawning is not free: a new runtime starts, loads the code and reads its arguments. CPython's start methods differ in exactly that: with `fork` the child is a copy of the running interpreter, with everything already loaded; with `spawn` it is a fresh interpreter that imports everything again; `forkserver` starts a server process once, and the server forks each child.
+//
+// Which one CPython uses unless told (`multiprocessing.get_start_method()` names it): `spawn` on Windows and on macOS (macOS since Python 3.8); on Linux and the other POSIX systems, `forkserver` since Python 3.14, and `fork` before it. Since 3.12, forking a process that has threads warns with a `DeprecationWarning`: the child gets only the thread that forked, and a lock another thread held at that moment stays locked in the child. That is why 3.14 left `fork`; code that needs it asks for it with `set_start_method("fork")` or `get_context("fork")`.
 //
 // .NET cannot fork a running runtime, so the helpers have two start methods, both fresh runtimes, chosen with `SetStartMethod` as in Python:
 // - **`standby`** (the default), the forkserver idea: after a child starts, the next one is started ahead of time and waits, with the runtime up and the helpers loaded, until `Start()` hands it its work. It is not a child until then (`ActiveChildren()` does not list it) and it exits with its parent.
@@ -266,107 +274,69 @@ catch (ArgumentException e) { Console.WriteLine(e.Message); }
 void Nothing() { }
 
 // %% [markdown]
-// A function that starts and joins it `runs` times, `pauseMs` milliseconds apart, and keeps the median and the range:
+// Like is measured with like. One function times the helpers as the CPython side times itself: one untimed start and join first (after a change of start method the first child starts cold, and with `standby` it leaves a spare behind), then a pause, then `runs` starts and joins back to back. It returns their mean, in milliseconds:
 
 // %%
-Spread StartJoin(int runs, int pauseMs)
+double StartJoinMs(string method, double pause, int runs)
 {
-    var times = new List<double>();
+    SetStartMethod(method, force: true);
+    var first = new Process(Nothing);
+    first.Start();
+    first.Join();                                // untimed
+    Thread.Sleep(TimeSpan.FromSeconds(pause));   // untimed: time for a spare to get ready
+    var clock = System.Diagnostics.Stopwatch.StartNew();
     for (var i = 0; i < runs; i++)
     {
-        Thread.Sleep(pauseMs);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var child = new Process(Nothing);
         child.Start();
         child.Join();
-        times.Add(clock.Elapsed.TotalMilliseconds);
     }
-    return Spread.Of(times);
+    return clock.Elapsed.TotalMilliseconds / runs;
 }
 
 // %% [markdown]
-// With `standby`, ten children 0.3 s apart, as a notebook usually starts them (one cell, one child), and ten back to back, where the spare that replaces a child has less time to get ready before the next is asked for. Then ten back to back with `spawn`, and back to the default:
+// CPython's side runs in three `python3` processes, one per start method, through `Helpers.Measure.CPython`: each times the same thing inside CPython (`cpython.py`, beside `Helpers.dll`). Where `python3` is missing, the helpers are measured alone.
+//
+// Every kind is measured two ways: **after a pause** (one child 0.3 s after the last, as a notebook starts children, a cell at a time) and **back to back** (five children in a row, where a spare has no time to get ready). Each kind and way is measured in each of 8 rounds, in an order that changes from round to round, so that a burst of other work hits them all alike. This takes about half a minute:
 
 // %%
-var standbyPaused = StartJoin(10, 300);
-var standbyBackToBack = StartJoin(10, 0);
-SetStartMethod("spawn", force: true);
-var spawnBackToBack = StartJoin(10, 0);
-SetStartMethod("standby", force: true);
-display($"start + join in ms (median, then the range): standby {standbyPaused.ToString("G3")} after a pause, {standbyBackToBack.ToString("G3")} back to back; spawn {spawnBackToBack.ToString("G3")}");
-
-// %% [markdown]
-// The same with CPython needs `python3`. A small function runs a Python script from a file (a `spawn` child imports the script's file again to find the function it runs; a `python3 -c` script has no file) and reads what the script prints: its start method and its figures. The function returns null where `python3` is not installed.
-
-// %%
-Spread RunPython(string script, out string startMethod, params string[] args)
+var pythons = new[] { "fork", "forkserver", "spawn" }
+    .Select(method => CPython.TryStart(out _, method)).Where(python => python is not null).ToList();
+var kinds = new List<(string Kind, Func<double, int, double> Ms)>
 {
-    startMethod = null;
-    var file = Path.Combine(Path.GetTempPath(), $"notebook-{Guid.NewGuid():N}.py");
-    File.WriteAllText(file, script);
-    try
-    {
-        using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [file, .. args]) { RedirectStandardOutput = true })!;
-        var json = System.Text.Json.JsonDocument.Parse(python.StandardOutput.ReadToEnd()).RootElement;
-        python.WaitForExit();
-        startMethod = json.GetProperty("start").GetString();
-        return Spread.Of(json.GetProperty("figures").EnumerateArray().Select(f => f.GetDouble()));
-    }
-    catch (System.ComponentModel.Win32Exception) { return null; }
-    finally { File.Delete(file); }
-}
+    ("helpers, standby", (pause, runs) => StartJoinMs("standby", pause, runs)),
+    ("helpers, spawn", (pause, runs) => StartJoinMs("spawn", pause, runs)),
+};
+kinds.AddRange(pythons.Select(python => ($"CPython, {python.StartMethod}", (Func<double, int, double>)python.StartJoinMilliseconds)));
+var ways = new[] { (Way: "after a pause", Pause: 0.3, Runs: 1), (Way: "back to back", Pause: 0.0, Runs: 5) };
+var startCost = Trials.Interleaved(kinds.SelectMany(k => ways.Select(w => (k.Kind, w.Way, w.Pause, w.Runs))).ToList(),
+                                   x => kinds.Single(k => k.Kind == x.Kind).Ms(x.Pause, x.Runs), rounds: 8);
+SetStartMethod("standby", force: true);   // back to the default
+pythons.ForEach(python => python.Dispose());
+display(startCost.Select(m => ($"{m.Input.Kind}, {m.Input.Way}", m.Result)).ToTable("F1"));
 
 // %% [markdown]
-// CPython's version of the measurement above, run once with each start method (one untimed start first, which also starts forkserver's server), ten children back to back:
+// The table gives milliseconds a child: median, then the quickest and slowest of the 8 rounds. The cell below reads it, comparing the helpers' default with the others, each way.
+//
+// **How a run can "not tell".** Other programs only ever add time, so a figure that is sometimes high says little; what counts is whether one kind was quicker *in nearly every pairing* of its rounds with the other's. Every round of one is compared with every round of the other (8 × 8 = 64 pairs), and a difference is called only when so many pairs agree that chance would give it less than 5 % of the time (an exact Mann–Whitney test, `Helpers.Measure.Difference`). Otherwise the sentence gives the direction seen and says the run cannot tell. The same rule reads every measurement of the course.
 
 // %%
-const string startCost = """
-    import json, multiprocessing as mp, sys, time
-    def nothing(): pass
-    def start_join_ms():
-        t = time.perf_counter(); p = mp.Process(target=nothing); p.start(); p.join()
-        return (time.perf_counter() - t) * 1000
-    if __name__ == '__main__':
-        mp.set_start_method(sys.argv[1])
-        start_join_ms()
-        print(json.dumps({'start': mp.get_start_method(), 'figures': [start_join_ms() for _ in range(10)]}))
-    """;
-var cpythonFork = RunPython(startCost, out _, "fork");
-var cpythonForkserver = RunPython(startCost, out _, "forkserver");
-var cpythonSpawn = RunPython(startCost, out _, "spawn");
-display(cpythonFork is null ? "python3 is not installed here, so there are no CPython figures." : $"CPython: fork {cpythonFork.ToString("G3")} ms, forkserver {cpythonForkserver.ToString("G3")} ms, spawn {cpythonSpawn.ToString("G3")} ms (median, then the range)");
+var ms = startCost.ToDictionary(m => (m.Input.Kind, m.Input.Way), m => m.Result);
+foreach (var way in ways.Select(w => w.Way))
+    foreach (var other in kinds.Select(k => k.Kind).Where(k => k != "helpers, standby"))
+        Console.WriteLine($"{way}: " + Difference.Of("the helpers' standby", ms[("helpers, standby", way)], other, ms[(other, way)]).Reading("ms", "F1", "was quicker than"));
 
 // %% [markdown]
-// Side by side, in milliseconds, with what the figures say. Where two ranges overlap, this run cannot tell which start was quicker, and the cell says so (rerun this section's cells):
-
-// %%
-string Quicker(string a, Spread x, string b, Spread y) =>
-    x.Overlaps(y) ? $"the ranges of {a} and {b} overlap, so this run cannot tell which is quicker"
-    : x.Median < y.Median ? $"{a} was {y.Median / x.Median:F1}× as quick as {b}"
-    : $"{b} was {x.Median / y.Median:F1}× as quick as {a}";
-
-Console.WriteLine($"In this run, {Quicker("the helpers' standby", standbyPaused, "their spawn", spawnBackToBack)} (one child after a pause, against spawn), and back to back {Quicker("standby", standbyBackToBack, "spawn", spawnBackToBack)}.");
-Console.WriteLine(cpythonFork is null
-    ? "No CPython figures: install python3 and rerun the cells above to compare."
-    : $"Beside CPython: {Quicker("the helpers' standby after a pause", standbyPaused, "CPython's forkserver", cpythonForkserver)}; {Quicker("the helpers' standby after a pause", standbyPaused, "CPython's spawn", cpythonSpawn)}; {Quicker("CPython's fork", cpythonFork, "its spawn", cpythonSpawn)}.");
-display(new[]
-{
-    ("the helpers, standby, after a pause", standbyPaused), ("the helpers, standby, back to back", standbyBackToBack), ("the helpers, spawn", spawnBackToBack),
-    ("CPython, fork", cpythonFork), ("CPython, forkserver", cpythonForkserver), ("CPython, spawn", cpythonSpawn),
-}.Where(r => r.Item2 is not null).ToTable("#,0.#"));
-
-// %% [markdown]
-// Whatever the start method, each child is a whole new runtime, and the machine pays for it once per child: `standby` only moves that work to before the child is asked for. This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they already use every core.
+// Whatever the start method, each child is a whole new runtime, and the machine pays for it once per child: `standby` only moves that work to before the child is asked for. This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they can already use every core.
+//
+// *End of the optional section.*
 
 // %% [markdown]
 // ## 练习 · Exercises
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
 //
-// The children run `Quit` and `Nap`, written in the sections above. The checks need one more `using`:
-
-// %%
-// This cell's using directives are at the top of the file.
+// The children run `Quit` and `Nap`, written in the sections above.
 
 // %% [markdown]
 // ### 01.1 · Collect the exit codes · 收集退出码
@@ -377,7 +347,7 @@ display(new[]
 //
 // <details><summary>Hint · 提示</summary>
 //
-// `new Process(Quit, i)` makes child `i`. Keep the children in a list, call `Start()` on each, then `Join()` on each; `ExitCode` is set once a child has been joined. `[.. children.Select(c => c.ExitCode)]` builds the array.
+// How did the exit-code section give `Quit` its argument? If each `Join()` comes right after its child's `Start()`, is more than one child ever alive at a time? And from when on is a child's `ExitCode` no longer `null`?
 // </details>
 
 // %%
@@ -414,7 +384,7 @@ display(Exercise.Check("01.1", "ExitCodes(n) returns [0, 1, …, n − 1]: child
 //
 // <details><summary>Hint · 提示</summary>
 //
-// Start a `Stopwatch` first. Join each child with what is left of the deadline, `Math.Max(0, seconds - clock.Elapsed.TotalSeconds)`, so that the whole wait stays within `seconds` however many children there are. Then `Terminate()` each child whose `IsAlive` is still true, and `Join()` every child: a terminated child ends at once.
+// If every child's `Join(timeout)` got the whole `seconds`, how long could three stragglers keep you waiting? A `Stopwatch` tells how much of the deadline has gone when you come to the next child: what is left for that join, and what should a join get once nothing is left? Afterwards, `IsAlive` tells which children are still napping; what must follow `Terminate()` before their `ExitCode` is set?
 // </details>
 
 // %%
@@ -450,18 +420,18 @@ display(Exercise.Check("01.2", "WithDeadline([0, 0, 120], 5) returns [0, 0, -15]
 // ## 小结 · Summary
 //
 // - A `Process` runs a method written in an earlier cell in a new operating-system process, with its own PID and its own memory. `Start()` returns at once; `Join()` waits for the end.
-// - In the subclass style the object's fields travel to the child as a copy: what the child changes there, the parent does not see.
-// - `Join(timeout)` can return while the child still runs, so check `IsAlive` and `ExitCode`. Exit codes follow Python's rules: success, an unhandled exception, the code given to `Environment.Exit`, and minus the signal number after a kill.
-// - `ActiveChildren()`, `CpuCount()`, `CurrentProcess()` and `ParentProcess()` are the note's debugging functions; `Environment.ProcessId` is `os.getpid()`.
+// - In the subclass style the object's fields travel to the child as a copy: what the child changes there, the parent does not see. `Run()` runs in the child, after `Start()`; in Python, a subclass calls `super().__init__()` first.
+// - `Join(timeout)` can return while the child still runs, so check `IsAlive` and `ExitCode`. Exit codes follow Python's rules: 0 on success, 1 after an unhandled exception, the code given to `Environment.Exit`, and minus the signal number after a kill (−15 after `Terminate()`).
+// - `ActiveChildren()`, `CpuCount()`, `CurrentProcess()` and `ParentProcess()` are the note's debugging functions; `Environment.ProcessId` is `os.getpid()`. `CpuCount()` counts the processors this process may use; Python's `cpu_count()` counts the machine's.
 // - .NET cannot fork, so every child is spawned and recreates the notebook's finished cells without running them. That is why a target in the running cell, a lambda and a function that reads a notebook variable are refused, and why arguments must be serializable.
-// - Starting a process has a real cost, which the last cells measured on this machine beside CPython's `fork`, `forkserver` and `spawn`. The `standby` start method (the default) starts the next child ahead of time, as forkserver keeps a server ready; `SetStartMethod("spawn", force: true)` starts each child cold: pools reuse their workers for that reason, and in .NET threads are the first tool for parallel CPU work.
+// - CPython starts children with `spawn` by default on Windows and macOS, and with `forkserver` on Linux since Python 3.14 (`fork` before). The helpers' `standby` start method (the default) starts the next child ahead of time, as forkserver keeps a server ready; `SetStartMethod("spawn", force: true)` starts each child cold. Either way a child costs a whole new runtime (the optional section measures it): pools reuse their workers for that reason, and in .NET threads are the first tool for parallel CPU work.
 //
 // **Documentation**
-// - Python: [`multiprocessing.Process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process), [`Process.join`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.join), [`Process.exitcode`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.exitcode), [`active_children`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.active_children), [`cpu_count`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.cpu_count), [`current_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.current_process), [`parent_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.parent_process), [start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods), [`set_start_method`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method), [`os.getpid`](https://docs.python.org/3/library/os.html#os.getpid)
-// - .NET: [`System.Diagnostics.Process`](https://learn.microsoft.com/dotnet/api/system.diagnostics.process), [`Environment.ProcessId`](https://learn.microsoft.com/dotnet/api/system.environment.processid), [`Environment.Exit`](https://learn.microsoft.com/dotnet/api/system.environment.exit), [`Thread.Sleep`](https://learn.microsoft.com/dotnet/api/system.threading.thread.sleep), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch), [`JsonDocument`](https://learn.microsoft.com/dotnet/api/system.text.json.jsondocument)
+// - Python: [`multiprocessing.Process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process), [`Process.join`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.join), [`Process.exitcode`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.exitcode), [`Process.terminate`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.terminate), [`Process.daemon`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.daemon), [`active_children`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.active_children), [`cpu_count`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.cpu_count), [`os.process_cpu_count`](https://docs.python.org/3/library/os.html#os.process_cpu_count), [`current_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.current_process), [`parent_process`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.parent_process), [start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods), [`set_start_method`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method), [`os.fork`](https://docs.python.org/3/library/os.html#os.fork), [`os.getpid`](https://docs.python.org/3/library/os.html#os.getpid)
+// - .NET: [`System.Diagnostics.Process`](https://learn.microsoft.com/dotnet/api/system.diagnostics.process), [`Environment.ProcessId`](https://learn.microsoft.com/dotnet/api/system.environment.processid), [`Environment.ProcessorCount`](https://learn.microsoft.com/dotnet/api/system.environment.processorcount), [`Environment.Exit`](https://learn.microsoft.com/dotnet/api/system.environment.exit), [`Thread.Sleep`](https://learn.microsoft.com/dotnet/api/system.threading.thread.sleep), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch), [`JsonDocument`](https://learn.microsoft.com/dotnet/api/system.text.json.jsondocument)
 
 // %% [markdown]
-// [⏪ 目录 · Contents](00-index.ipynb) · [02 · 进程间的通信 ⏩](02-inter-process-communication.ipynb)
+// [← 目录 · Contents](00-index.ipynb) · [02 · 进程间的通信 →](02-inter-process-communication.ipynb)
 
 // %% [markdown]
 // The types written in the cells above: C# takes a file's types only after its top-level statements.

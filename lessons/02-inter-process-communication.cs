@@ -6,26 +6,27 @@
 
 // %%
 // The notebook's using directives, all here: C# takes them only before the first statement.
-using Helpers.Multiprocessing;
 #pragma warning disable CS8981              // lower-case aliases, as Python's module names
 using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
+using threading = Helpers.Threading;      // Python's `import threading`
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
+using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
+using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
 using System.IO;
 using System.Threading;
-using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
-using Helpers.Measure;                    // Spread: the median and range of repeated measurements
-using Helpers.Notebook;   // Exercise.Check and Verdict: the self-checks
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 01 · 进程的创建](01-process-creation.ipynb) · [目录 · Contents](00-index.ipynb) · [03 · 进程的锁机制 ⏩](03-process-locks-and-shared-memory.ipynb)
+// [← 01 · 进程的创建](01-process-creation.ipynb) · [目录 · Contents](00-index.ipynb) · [03 · 进程的锁机制 →](03-process-locks-and-shared-memory.ipynb)
 //
 // # 02 · 进程间的通信 · Inter-process communication
 //
-// Processes do not share memory: a variable changed in a child is not changed in the parent. They talk by sending messages. The note's section uses a `multiprocessing.Queue`; this notebook does that, then producers and consumers, timeouts, a `Pipe`, and what a message costs.
+// Processes do not share memory: a variable changed in a child is not changed in the parent. They talk by sending messages. The note's section uses a `multiprocessing.Queue`; this notebook does that, then producers and consumers, timeouts and a `Pipe`. Two optional sections go deeper: joining a child before reading what it put, and what a message costs.
 //
 // What differs in .NET:
-// - Items cross by **serialization** (System.Text.Json with a pickle-like contract, in place of pickle). An item that cannot cross (a stream, a thread) is refused by `Put` itself, in the process that put it.
-// - The helpers' `Queue` keeps its items in **shared memory** guarded by semaphores, instead of CPython's pipe and feeder thread. `Put` has finished when it returns, so the classic CPython deadlock (joining a child that put a large item nobody has read yet) cannot happen here. It is shown below.
+// - Items cross by **serialization** (System.Text.Json with a pickle-like contract, in place of pickle). An item that cannot cross (a stream, a thread) is refused by `Put` itself, in the process that put it. (CPython pickles in the queue's feeder thread: there `put` returns, and that thread prints the error.)
+// - The helpers' `Queue` keeps its items in **shared memory** guarded by semaphores, instead of CPython's pipe and feeder thread. An item is in the queue when `Put` returns, so a child that put one large item nobody has read yet can exit, and be joined; in CPython that join is a documented deadlock. A `Put` that waits for room (a full bounded queue, or a buffer full of unread items) still keeps its child from ending, so read before you join, as the Python docs advise.
 // - In C#, `Queue<T>` already means `System.Collections.Generic.Queue<T>` (an in-process queue). The setup cell writes `using mp = Helpers.Multiprocessing;`, Python's `import multiprocessing as mp`, and the code says `mp.Queue<T>`.
 
 // %% [markdown]
@@ -35,16 +36,15 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // - Run producers and consumers on one queue, stopping each consumer with a `null` signal, and check that every item arrived once.
 // - Use timeouts and bounded queues: `EmptyException` and `FullException`, Python's `queue.Empty` and `queue.Full`.
 // - Talk both ways through a `Pipe`, and see `Recv` end with `EndOfStreamException` (Python's `EOFError`) once every sending end is closed.
-// - Measure what a message costs, beside CPython's `multiprocessing` in the same run.
+// - *Going deeper, optional:* why CPython hangs when a child that put a large item is joined before the item is read, and what a message costs, beside CPython's `multiprocessing` in the same run.
 
 // %% [markdown]
-// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+// **Setup · 准备.** Run this cell first. `#!import setup.dib` runs the cells of `setup.dib`, beside this notebook: they build the helpers (`../Helpers.csproj`; a no-op when they are up to date), load them, and give them Python's names: `mp` for `import multiprocessing as mp`, `threading`, and `Process`. After changing the helpers' source, restart the kernel: a loaded DLL is not replaced.
 
 // %%
+// The notebook's `#!import setup.dib`: its C# cells follow.
 // The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
-
-// %%
-// This cell's using directives are at the top of the file.
+Console.WriteLine("helpers built and loaded: ../bin/Helpers.dll");
 
 // %% [markdown]
 // ## 队列 · The note's example: a child puts, the parent gets
@@ -82,7 +82,7 @@ display(fromChild);
 // %% [markdown]
 // ## 生产者与消费者 · Producers and consumers
 //
-// A queue takes any number of writers and readers in any processes. Each item is delivered exactly once, and items from one producer come out in the order that producer put them. Here two producers each put 5 numbered items. Two consumers take items until they get the stop signal `null` (Python code usually sends `None`), and report what they took on a second queue: a `Taken` record with the consumer's name and its items.
+// A queue takes any number of writers and readers in any processes. Each item is delivered exactly once, and items from one producer come out in the order that producer put them; items of different producers may interleave in any order. (The Python docs promise the same of CPython's queue.) Here two producers each put 5 numbered items. Two consumers take items until they get the stop signal `null` (Python code usually sends `None`), and report what they took on a second queue: a `Taken` record with the consumer's name and its items.
 
 // %%
 // record Item: at the end of this file, where C# takes types.
@@ -116,7 +116,7 @@ string Check(List<Taken> reports, int producers, int count)
 }
 
 // %% [markdown]
-// Start the consumers, then the producers. When the producers are done, one `null` per consumer stops the consumers; then the parent reads their reports and checks them:
+// Start the consumers, then the producers. When the producers are done, one `null` per consumer stops the consumers. The parent reads the consumers' reports before it joins them, the order the Python docs ask for with any child that put items on a queue (their guideline "Joining processes that use queues"); then it checks the reports:
 
 // %%
 var items = new mp.Queue<Item>();
@@ -127,35 +127,37 @@ consumers.ForEach(c => c.Start());
 producers.ForEach(p => p.Start());
 producers.ForEach(p => p.Join());
 consumers.ForEach(_ => items.Put(null));   // one stop signal per consumer
+var reports = consumers.Select(_ => report.Get()).ToList();   // first read what the consumers put, then join them
 consumers.ForEach(c => c.Join());
-var reports = consumers.Select(_ => report.Get()).ToList();
 Console.WriteLine(Check(reports, producers.Count, 5));
 display(reports.Select(r => new { r.Consumer, Took = r.Items.Length, Items = string.Join(" ", r.Items.Select(i => $"{i.Producer}{i.Seq}")) }).ToTabularDataResource());
 
 // %% [markdown]
-// The first line is the check, computed from the reports; the table shows what each consumer took. Rerun the cell: how the items split between the consumers can change from run to run, because whichever consumer is free takes the next item.
+// The first line is the check, computed from the reports; the table shows what each consumer took. Rerun the cell and look at how the items split between the consumers: it can change from run to run, because whichever consumer is free takes the next item.
 //
 // ## 超时 · Timeouts: `Empty` and `Full`
 //
-// `get(timeout=0.5)` waits at most half a second and then raises `queue.Empty`; `put` on a full bounded queue (`Queue(maxsize=2)`) raises `queue.Full`. In C# these are `EmptyException` and `FullException`.
+// `get(timeout=0.5)` waits at most half a second and then raises `queue.Empty`. `put` on a full bounded queue (`Queue(maxsize=2)`) waits for room; it raises `queue.Full` when it may not wait (`put_nowait`, or `block=False`) or when its timeout passes. Both exceptions come from Python's `queue` module, not from `multiprocessing`. In C# they are `EmptyException` and `FullException`. `qsize()` and `full()` are only approximate while other processes use the queue, the docs warn; here nobody else does. Look for how long the `Get` waited, and for the full queue refusing a third item:
 
 // %%
 var empty = new mp.Queue<int>();
 var clock = System.Diagnostics.Stopwatch.StartNew();
 try { empty.Get(timeout: 0.5); }
-catch (EmptyException) { Console.WriteLine($"Empty after {clock.Elapsed.TotalSeconds:F2} s"); }
+catch (mp.EmptyException) { Console.WriteLine($"Empty after {clock.Elapsed.TotalSeconds:F2} s"); }
 
 var bounded = new mp.Queue<int>(maxsize: 2);
 bounded.Put(1);
 bounded.Put(2);
 Console.WriteLine($"Full() = {bounded.Full()}, Qsize() = {bounded.Qsize()}");
 try { bounded.PutNowait(3); }
-catch (FullException) { Console.WriteLine("Full: a third item does not fit"); }
+catch (mp.FullException) { Console.WriteLine("Full: a third item does not fit"); }
 
 // %% [markdown]
-// ## Joining before reading · 先 join 再 get
+// ## 深入 · Going deeper: joining before reading · 先 join 再 get
 //
-// The CPython docs warn that this **deadlocks**:
+// *Optional.* A difference between CPython's queue and the helpers', for when there is time; the cells after this section use nothing defined in it.
+//
+// The CPython docs warn that this **deadlocks** (programming guidelines, "Joining processes that use queues"):
 // ```python
 // def put_big(q):
 //     q.put(b"x" * 16_000_000)
@@ -164,7 +166,7 @@ catch (FullException) { Console.WriteLine("Full: a third item does not fit"); }
 // p.join()        # hangs: the child waits until its feeder thread has pushed the data into a pipe nobody reads
 // q.get()
 // ```
-// Here the item is in shared memory (items too large for the queue's buffer are spilled to a file beside it) by the time `Put` returns, so the child can exit before anyone reads the item. The child puts 16 MB:
+// A process that put items on a CPython queue does not end until its feeder thread has written them all into the queue's pipe, and a pipe takes only so much before someone reads it. Swapping the last two lines fixes it. Here the item is in shared memory (an item larger than half the queue's 4 MiB buffer is spilled to a file beside it) by the time `Put` returns, so the child can exit before anyone reads the item. The child puts 16 MB:
 
 // %%
 void PutBig(mp.Queue<byte[]> q) => q.Put(new byte[16_000_000]);
@@ -182,7 +184,7 @@ Console.WriteLine($"joined: exit code {putter.ExitCode}; then got {big.Get().Len
 // %% [markdown]
 // ## 管道 · Pipe
 //
-// `Pipe()` gives two connected ends. Each end can `send` and `recv` objects (or `send_bytes`/`recv_bytes`). In the usual idiom the parent keeps one end and gives the other to a child.
+// `Pipe()` gives two connected ends, two-way by default (`duplex=True`). Each end can `send` and `recv` objects (or `send_bytes`/`recv_bytes`). In the usual idiom the parent keeps one end and gives the other to a child. Two processes (or threads) must not use the *same* end at the same time: the Python docs warn that the data may be corrupted.
 // ```python
 // from multiprocessing import Pipe
 //
@@ -219,7 +221,7 @@ mine.Send(null);
 shouter.Join();
 
 // %% [markdown]
-// When every sending end is closed, whether by `close()`, by the end of its process or by a crash, `recv` on the other end first returns what is left and then raises `EOFError` (C#: `EndOfStreamException`). `Pipe(duplex=False)` gives a receiving end and a sending end:
+// When every sending end is closed, whether by `close()`, by the end of its process or by a crash, `recv` on the other end first returns what is left and then raises `EOFError` (C#: `EndOfStreamException`). `Pipe(duplex=False)` gives two one-way ends: the first only receives, the second only sends. The child gets the sending end:
 
 // %%
 void Countdown(mp.Connection conn)
@@ -244,11 +246,13 @@ catch (EndOfStreamException) { Console.WriteLine("EOF: the child has exited"); }
 counter.Join();
 
 // %% [markdown]
-// ## What a message costs · 一条消息的代价
+// ## 深入 · Going deeper: what a message costs · 一条消息的代价
 //
-// Two measurements, each run three times to show how much they vary, then the same two with CPython's `multiprocessing`, in the same run on this machine (when `python3` is installed):
-// - **Throughput**: a child puts 100 000 small ints, and the parent gets them. The first is not timed: it waits for the child to start.
-// - **Round trip**: a message to a child and back through a `Pipe`, 10 000 times, each timed, after 5 000 untimed ones (.NET compiles hot code again, optimized, after its first few thousand calls). A run's figure is its median trip, so that the few trips that other work on the machine delays do not decide it.
+// *Optional.* This section does not fit in a 45-minute class: take it when there is time, or after class. The exercises below use nothing defined in it.
+//
+// Two measurements, the helpers beside CPython's `multiprocessing` in the same run on this machine (when `python3` is installed), each done the same way on both sides:
+// - **Throughput**: a new child puts 100 000 small ints on a queue, and the parent gets them. The first is not timed: it waits for the child to start. The figure is the time a message, in microseconds.
+// - **Round trip**: a message to a new child and back through a `Pipe`, 10 000 times, after 2 000 untimed ones (.NET first compiles a method quickly, without optimizing, and compiles it again, optimized, once it has been called often: tiered compilation). The figure is the mean trip, in microseconds.
 //
 // The children's functions:
 
@@ -264,10 +268,10 @@ void Echo(mp.Connection conn)
 }
 
 // %% [markdown]
-// In the parent, one function per measurement. The first returns messages a second:
+// In the parent, one function per measurement, each returning microseconds. The first, the time a message through a queue:
 
 // %%
-double QueueRate(int n)
+double QueueMicroseconds(int n)
 {
     using var queue = new mp.Queue<int>();
     var flooder = new Process(Flood, queue, n);
@@ -275,130 +279,61 @@ double QueueRate(int n)
     queue.Get();   // the first item: the child is up and running
     var clock = System.Diagnostics.Stopwatch.StartNew();
     for (var i = 1; i < n; i++) queue.Get();
-    var perSecond = (n - 1) / clock.Elapsed.TotalSeconds;
+    var micros = 1e6 * clock.Elapsed.TotalSeconds / (n - 1);
     flooder.Join();
-    return perSecond;
+    return micros;
 }
 
 // %% [markdown]
-// The second returns the median round trip in microseconds, for each of several runs:
+// The second, the mean round trip through a pipe:
 
 // %%
-Spread PipeRoundTrip(int trips, int rounds)
+double PipeRoundTripMicroseconds(int trips, int warmUp)
 {
     var (near, far) = mp.Pipe.Create();
     var echo = new Process(Echo, far);
     echo.Start();
-    for (long i = 0; i < 5_000; i++) { near.Send(i); near.Recv(); }   // warm-up: the JIT optimizes hot code after a while
-    var medians = new List<double>();
-    for (var r = 0; r < rounds; r++)
-        medians.Add(Spread.Of(Enumerable.Range(0, trips).Select(i => 1e6 * Trials.Seconds(() => { near.Send((long)i); near.Recv(); }))).Median);
+    for (long i = 0; i < warmUp; i++) { near.Send(i); near.Recv(); }   // untimed
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    for (long i = 0; i < trips; i++) { near.Send(i); near.Recv(); }
+    var micros = 1e6 * clock.Elapsed.TotalSeconds / trips;
     near.Send(null);
     echo.Join();
-    return Spread.Of(medians);
+    return micros;
 }
 
 // %% [markdown]
-// Both, three times each:
+// CPython's side runs in one `python3` process, with the platform's default start method (see [notebook 01](01-process-creation.ipynb#start-methods); the output names it), through `Helpers.Measure.CPython`: it runs the same two measurements inside CPython (`cpython.py`, beside `Helpers.dll`), each with a new child, as above. The helpers and CPython take turns, 6 rounds each, in an order that changes from round to round, so that a burst of other work hits both alike:
 
 // %%
-var helpersQueue = Spread.Of(Enumerable.Range(0, 3).Select(_ => QueueRate(100_000)));
-var helpersPipe = PipeRoundTrip(10_000, rounds: 3);
-display($"helpers: queue {helpersQueue.ToString("N0")} messages/s, pipe round trip {helpersPipe.ToString("F1")} µs (median of the 3 runs, then their range)");
+var python = CPython.TryStart(out var noPython);
+var sides = python is null ? new[] { "helpers" } : new[] { "helpers", $"CPython ({python.StartMethod})" };
+var queueCost = Trials.Interleaved(sides, side => side == "helpers" ? QueueMicroseconds(100_000) : 1e6 / python.QueueItemsPerSecond(100_000), rounds: 6);
+var pipeCost = Trials.Interleaved(sides, side => side == "helpers" ? PipeRoundTripMicroseconds(10_000, 2_000) : python.PipeRoundTripMicroseconds(10_000, 2_000), rounds: 6);
+python?.Dispose();
+Console.WriteLine(python is null ? noPython : $"CPython {python.Version}, start method {python.StartMethod}, beside the helpers.");
+display(queueCost.Select(m => ($"{m.Input}: queue, µs a message", m.Result)).Concat(pipeCost.Select(m => ($"{m.Input}: pipe, µs a round trip", m.Result))).ToTable("F2"));
 
 // %% [markdown]
-// CPython's side needs `python3`. A small function runs a Python script from a file (a `spawn` child imports the script's file again to find the function it runs; a `python3 -c` script has no file) and reads what the script prints: its start method and its figures. The function returns null where `python3` is not installed.
+// Why they can differ: in the helpers, a queue and a pipe move each message through shared memory, with no system call to copy it; what is left is encoding the message (an `int`'s bytes as they are, JSON for other objects) and waking the process that waits for it, if it sleeps. CPython's queue and pipe pickle every message and move it through an operating-system pipe (a socket pair for a two-way `Pipe`), with a system call to write it and another to read it, and its queue hands each item to a feeder thread first. Which costs more on this machine is for the figures to say. The cell below reads them by the rule of [notebook 01](01-process-creation.ipynb#start-methods): a difference is called only when nearly every pairing of one side's rounds with the other's agrees.
 
 // %%
-Spread RunPython(string script, out string startMethod, params string[] args)
-{
-    startMethod = null;
-    var file = Path.Combine(Path.GetTempPath(), $"notebook-{Guid.NewGuid():N}.py");
-    File.WriteAllText(file, script);
-    try
-    {
-        using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [file, .. args]) { RedirectStandardOutput = true })!;
-        var json = System.Text.Json.JsonDocument.Parse(python.StandardOutput.ReadToEnd()).RootElement;
-        python.WaitForExit();
-        startMethod = json.GetProperty("start").GetString();
-        return Spread.Of(json.GetProperty("figures").EnumerateArray().Select(f => f.GetDouble()));
-    }
-    catch (System.ComponentModel.Win32Exception) { return null; }
-    finally { File.Delete(file); }
-}
-
-// %% [markdown]
-// CPython's queue, measured as above, with its default start method:
-
-// %%
-var cpythonQueue = RunPython("""
-    import json, multiprocessing as mp, time
-    def flood(q, n):
-        for i in range(n): q.put(i)
-    def rate(n):
-        q = mp.Queue(); p = mp.Process(target=flood, args=(q, n)); p.start(); q.get()
-        t = time.perf_counter()
-        for _ in range(n - 1): q.get()
-        r = (n - 1) / (time.perf_counter() - t); p.join(); return r
-    if __name__ == '__main__':
-        print(json.dumps({'start': mp.get_start_method(), 'figures': [rate(100_000) for _ in range(3)]}))
-    """, out var startMethod);
-display(cpythonQueue is null ? "python3 is not installed here, so there are no CPython figures." : $"CPython ({startMethod}): queue {cpythonQueue.ToString("N0")} messages/s (median of the 3 runs, then their range)");
-
-// %% [markdown]
-// And CPython's pipe round trip:
-
-// %%
-var cpythonPipe = RunPython("""
-    import json, multiprocessing as mp, statistics, time
-    def echo(c):
-        while (x := c.recv()) is not None: c.send(x)
-    def median_trip_us(a, trips):
-        times = []
-        for i in range(trips):
-            t = time.perf_counter(); a.send(i); a.recv(); times.append(time.perf_counter() - t)
-        return statistics.median(times) * 1e6
-    if __name__ == '__main__':
-        a, b = mp.Pipe(); p = mp.Process(target=echo, args=(b,)); p.start(); median_trip_us(a, 5_000)
-        figures = [median_trip_us(a, 10_000) for _ in range(3)]; a.send(None); p.join()
-        print(json.dumps({'start': mp.get_start_method(), 'figures': figures}))
-    """, out startMethod);
-display(cpythonPipe is null ? "python3 is not installed here, so there are no CPython figures." : $"CPython ({startMethod}): pipe round trip {cpythonPipe.ToString("F1")} µs (median of the 3 runs, then their range)");
-
-// %% [markdown]
-// A function to read two figures: it says which was faster, and by how much; where the two ranges overlap, it says that this run cannot tell.
-
-// %%
-string Faster(string what, Spread helpers, Spread cpython, bool moreIsFaster)
-{
-    if (helpers.Overlaps(cpython)) return $"{what}: the two ranges overlap, so this run cannot tell which is faster (rerun this section's cells).";
-    var helpersWin = (helpers.Median > cpython.Median) == moreIsFaster;
-    var ratio = Math.Max(helpers.Median, cpython.Median) / Math.Min(helpers.Median, cpython.Median);
-    return $"{what}: {(helpersWin ? "the helpers'" : "CPython's")} was {ratio:F1}× as fast as {(helpersWin ? "CPython's" : "the helpers'")}.";
-}
-
-// %% [markdown]
-// Why they can differ: in the helpers, a queue and a pipe move each message through shared memory, with no system call to copy it; what is left is serializing the message (JSON) and waking the process that waits for it. CPython's queue and pipe move every message through an operating-system pipe (a socket pair for a two-way `Pipe`), with a system call to write it and another to read it, and its queue hands each item to a feeder thread first. Which costs more on this machine is for the figures to say, side by side:
-
-// %%
-Console.WriteLine(cpythonQueue is null || cpythonPipe is null
+Console.WriteLine(python is null
     ? "No CPython figures: install python3 and rerun the cells above to compare."
-    : Faster("Queue throughput", helpersQueue, cpythonQueue, moreIsFaster: true) + "\n" + Faster("Pipe round trip", helpersPipe, cpythonPipe, moreIsFaster: false));
-display(new[]
-{
-    new { Measure = "queue, messages/s (more is faster)", Helpers = helpersQueue.ToString("N0"), CPython = cpythonQueue?.ToString("N0") ?? "-" },
-    new { Measure = "pipe round trip, µs (less is faster)", Helpers = helpersPipe.ToString("F1"), CPython = cpythonPipe?.ToString("F1") ?? "-" },
-}.ToTabularDataResource());
+    : Difference.Of("the helpers' queue", queueCost[0].Result, "CPython's", queueCost[1].Result).Reading("µs a message", "F2", "was quicker than") + "\n"
+      + Difference.Of("the helpers' pipe", pipeCost[0].Result, "CPython's", pipeCost[1].Result).Reading("µs a round trip", "F2", "was quicker than"));
 
 // %% [markdown]
-// For more throughput, send fewer and larger messages (a batch of 1 000 numbers instead of 1 000 messages). `tests/Benchmarks` measures the same in Release builds, beside CPython's spawn and fork.
+// Every message has a fixed cost on top of its bytes, so to move more data, send fewer and larger messages (a batch of 1 000 numbers instead of 1 000 messages). `tests/Benchmarks` (`dotnet run -c Release --project tests/Benchmarks`) measures the same with more messages, beside CPython's `spawn`, `forkserver` and `fork`.
+//
+// *End of the optional section.*
 
 // %% [markdown]
 // ## 练习 · Exercises
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
 //
-// The checks need one more `using`, and two small functions that put numbers and a stop signal on a queue, and take numbers until the stop signal (waiting at most half a minute for each, so that a lost signal cannot hang a check):
+// The checks need two small functions that put numbers and a stop signal on a queue, and take numbers until the stop signal (waiting at most half a minute for each, so that a lost signal cannot hang a check):
 
 // %%
 void PutAll(mp.Queue<int?> q, IEnumerable<int> numbers) { foreach (var x in numbers) q.Put(x); q.Put(null); }
@@ -413,7 +348,7 @@ List<int> TakeAll(mp.Queue<int?> q) { var got = new List<int>(); while (q.Get(ti
 //
 // <details><summary>Hint · 提示</summary>
 //
-// `while (input.Get() is int x) output.Put(2 * x);` ends when `Get()` returns `null`, as `Consume` above does. After the loop, `output.Put(null)`: without it the next stage waits for ever.
+// How does `Consume` above loop until the stop signal? Here `Get()` returns an `int?`: which C# pattern both tests that a number came and gives you the number? When the loop has ended, what is the next stage still waiting for?
 // </details>
 
 // %%
@@ -457,7 +392,7 @@ display(Exercise.Check("02.1", "Twice puts 2·x on output for each x it takes fr
 //
 // <details><summary>Hint · 提示</summary>
 //
-// Three queues: into the first stage, between the stages, out of the second. `using var q = new mp.Queue<int?>();` disposes a queue when the function returns. Read the last queue (`while (last.Get() is int y)`) before you join: a stage ends only once the stop signal has gone through it.
+// How many queues does a pipeline of two stages need, counting the way in and the way out? Which C# declaration disposes of an object when the function returns? And which comes first: reading the last queue until `null`, or joining the stages? (The Python docs' programming guidelines, "Joining processes that use queues".)
 // </details>
 
 // %%
@@ -495,18 +430,18 @@ display(Exercise.Check("02.2", "Quadruple(items) returns 4·x for every item, in
 // ## 小结 · Summary
 //
 // - Processes share no variables; they send messages, serialized on the way (System.Text.Json with a pickle-like contract here, pickle in CPython). An item that cannot cross is refused by `Put` in the process that puts it.
-// - A queue takes any number of producers and consumers: every item is delivered once, one producer's items keep their order (the notebook checked both on its run), and how the items split between consumers can change from run to run.
-// - `Get(timeout)` raises `EmptyException` and a full bounded queue raises `FullException`, Python's `queue.Empty` and `queue.Full`.
-// - The helpers' `Put` has finished when it returns, so joining a child before reading what it put does not deadlock, as it does in CPython.
-// - A `Pipe` joins two ends that both send and receive; once every sending end is closed, `Recv` returns what is left and then raises `EndOfStreamException`.
-// - The last cells measured a queue's throughput and a pipe's round trip on this machine, three times each, beside CPython's when `python3` is installed, and said which was faster in this run, or that the run could not tell; to move more data, send fewer and larger messages.
+// - A queue takes any number of producers and consumers: every item is delivered once, one producer's items keep their order (the cell checks both each time it runs), items of different producers may interleave, and how the items split between consumers can change from run to run.
+// - `Get` with a timeout raises `EmptyException` when nothing came in time; `PutNowait`, or `Put` with a timeout, on a full bounded queue raises `FullException`: Python's `queue.Empty` and `queue.Full`.
+// - Read what a child put on a queue before you join it, as the Python docs ask: a CPython child does not end until its queue's feeder thread has written its items into the pipe. The helpers' `Put` has stored the item when it returns, so one large item does not hang a join there; a `Put` still waiting for room does.
+// - A `Pipe` joins two ends that both send and receive (`duplex=False`: the first only receives, the second only sends); once every sending end is closed, `Recv` returns what is left and then raises `EndOfStreamException`.
+// - The optional last section measures a queue's throughput and a pipe's round trip on this machine, three times each, beside CPython's when `python3` is installed, and says which was faster in that run, or that the run could not tell. Every message has a fixed cost: to move more data, send fewer and larger messages.
 //
 // **Documentation**
-// - Python: [`multiprocessing.Queue`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Queue), [`queue.Empty`](https://docs.python.org/3/library/queue.html#queue.Empty), [`queue.Full`](https://docs.python.org/3/library/queue.html#queue.Full), [`multiprocessing.Pipe`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Pipe), [`Connection`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.connection.Connection), [`pickle`](https://docs.python.org/3/library/pickle.html)
-// - .NET: [`System.Text.Json`](https://learn.microsoft.com/dotnet/api/system.text.json), [`EndOfStreamException`](https://learn.microsoft.com/dotnet/api/system.io.endofstreamexception), [`System.Diagnostics.Process`](https://learn.microsoft.com/dotnet/api/system.diagnostics.process), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch), [`JsonDocument`](https://learn.microsoft.com/dotnet/api/system.text.json.jsondocument)
+// - Python: [`multiprocessing.Queue`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Queue), [`queue.Empty`](https://docs.python.org/3/library/queue.html#queue.Empty), [`queue.Full`](https://docs.python.org/3/library/queue.html#queue.Full), [`multiprocessing.Pipe`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Pipe), [`Connection`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.connection.Connection), [programming guidelines](https://docs.python.org/3/library/multiprocessing.html#programming-guidelines), [`pickle`](https://docs.python.org/3/library/pickle.html)
+// - .NET: [`System.Text.Json`](https://learn.microsoft.com/dotnet/api/system.text.json), [`EndOfStreamException`](https://learn.microsoft.com/dotnet/api/system.io.endofstreamexception), [`System.Diagnostics.Process`](https://learn.microsoft.com/dotnet/api/system.diagnostics.process), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch), [tiered compilation](https://learn.microsoft.com/dotnet/core/runtime-config/compilation#tiered-compilation), [`JsonDocument`](https://learn.microsoft.com/dotnet/api/system.text.json.jsondocument)
 
 // %% [markdown]
-// [⏪ 01 · 进程的创建](01-process-creation.ipynb) · [目录 · Contents](00-index.ipynb) · [03 · 进程的锁机制 ⏩](03-process-locks-and-shared-memory.ipynb)
+// [← 01 · 进程的创建](01-process-creation.ipynb) · [目录 · Contents](00-index.ipynb) · [03 · 进程的锁机制 →](03-process-locks-and-shared-memory.ipynb)
 
 // %% [markdown]
 // The types written in the cells above: C# takes a file's types only after its top-level statements.

@@ -6,19 +6,19 @@
 
 // %%
 // The notebook's using directives, all here: C# takes them only before the first statement.
-using Helpers.Multiprocessing;
 #pragma warning disable CS8981              // lower-case aliases, as Python's module names
 using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
+using threading = Helpers.Threading;      // Python's `import threading`
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
+using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
+using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
 using System.IO;
 using System.Threading;
-using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
-using XPlot.Plotly;
-using Helpers.Measure;
-using Helpers.Notebook;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 02 · 进程间的通信](02-inter-process-communication.ipynb) · [目录 · Contents](00-index.ipynb) · [04 · 进程池 ⏩](04-process-pools.ipynb)
+// [← 02 · 进程间的通信](02-inter-process-communication.ipynb) · [目录 · Contents](00-index.ipynb) · [04 · 进程池 →](04-process-pools.ipynb)
 //
 // # 03 · 进程的锁机制 · Process locks and shared memory
 //
@@ -27,27 +27,23 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // What differs in .NET:
 // - `Value<T>` and `Array<T>` are typed (`Value<int>` is Python's `Value('i')`). Python's `v.value` is `v.Get()` and `v.Set(x)`, because C# does not allow a member named like its type. That makes visible what `v.value += 1` hides: **a read, then a write**.
 // - The shared memory is a file in `/dev/shm` on Linux, and the lock a POSIX named semaphore, both what CPython uses. The helpers remove them when they are disposed, or when their process dies.
-// - Without a GIL, threads in one .NET process race in the same way; [notebook 06](06-thread-locks-and-conditions.ipynb) shows it.
+// - The race here is between **processes**, so CPython's global interpreter lock (GIL) plays no part: each process has its own interpreter and its own GIL. Threads of one process race in the same way, in .NET and in Python alike: [the section on the race](#gil) says why the GIL does not prevent it, and [notebook 06](06-thread-locks-and-conditions.ipynb) shows a race between threads.
 
 // %% [markdown]
 // **What you will learn · 学习目标**
 //
 // - Share memory between processes on purpose with `mp.Value<T>` and `mp.Array<T>`.
-// - See and count the updates lost when two processes do `v.Set(v.Get() + 1)` at the same time without a lock.
+// - See and count the updates lost when two processes do `v.Set(v.Get() + 1)` at the same time without a lock, and know why a GIL would not prevent it between threads either.
 // - Cure the race with `mp.Lock` (`Acquire`/`Release`, or `using (l.EnterScope())` for Python's `with l:`), and meet its reentrant version `mp.RLock`.
-// - See why a race is a matter of timing, and what happens to the waiters when a lock's holder dies.
+// - See why a race is a matter of timing. Going deeper (optional): how the losses vary with the work, and what happens to the waiters when a lock's holder dies.
 
 // %% [markdown]
-// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+// **Setup · 准备.** Run this cell first. `#!import setup.dib` runs the cells of `setup.dib`, beside this notebook: they build the helpers (`../Helpers.csproj`; a no-op when they are up to date), load them, and give them Python's names: `mp` for `import multiprocessing as mp`, `threading`, and `Process`. After changing the helpers' source, restart the kernel: a loaded DLL is not replaced.
 
 // %%
+// The notebook's `#!import setup.dib`: its C# cells follow.
 // The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
-
-// %%
-// This cell's using directives are at the top of the file.
-
-// %%
-// This cell's using directives are at the top of the file.
+Console.WriteLine("helpers built and loaded: ../bin/Helpers.dll");
 
 // %% [markdown]
 // ## The note's example · 笔记中的例子
@@ -90,13 +86,13 @@ p1.Join(); p2.Join();
 display($"v = {v.Get()} (5 × 1 + 5 × 3 = 20)");
 
 // %% [markdown]
-// Five additions each are too few to show a race: the first child has finished before the second has started. To see one, both must add many times **at the same time**.
+// Each child holds the lock for all five of its additions, so the other child cannot come between a read and a write: the result is 20 whatever the timing, and no race is possible here. The next section takes the lock away, to show the race it prevents.
 //
 // ## Without the lock · 不加锁会怎样
 //
-// Each child adds 1 to the shared value `times` times. With two children the result should be `2 × times`. Between one child's `Get()` and its `Set()`, the other child can write, and that write is then overwritten: an update is lost.
+// Each child adds 1 to the shared value `times` times. With two children the result should be `2 × times`. Between one child's `Get()` and its `Set()`, the other child can write, and that write is then overwritten: an update is lost. Python's `v.value += 1` is the same read and write: a `Value`'s own lock is taken for the read and again for the write, never around the pair, which is why the Python documentation warns that `+=` on a shared value is not atomic.
 //
-// A .NET child can finish all its additions before the second child has even started, because starting a process takes much longer ([notebook 01](01-process-creation.ipynb) measures it). So both children first wait at a `Barrier` (Python's `mp.Barrier(2)`) and then start together.
+// A race needs both children adding **at the same time**. A .NET child can finish a few additions before the second child has even started, because starting a process takes much longer ([notebook 01](01-process-creation.ipynb) measures it). So each child adds many times, and both first wait at a `Barrier` (Python's `mp.Barrier(2)`) and then start together.
 
 // %%
 void AddUnlocked(mp.Value<int> v, int times, mp.Barrier start)
@@ -138,13 +134,16 @@ var unlocked = RunTwo(Times, locked: false);
 display($"without the lock: expected {2 * Times:N0}, got {unlocked:N0}, lost {2 * Times - unlocked:N0} updates ({100.0 * (2 * Times - unlocked) / (2 * Times):F1} %)");
 
 // %% [markdown]
-// The exact number changes from run to run, and on a machine with a single core it can be zero, because there the two children rarely run at the same instant. That is why races are hard to find by testing.
+// <a id="gil"></a>
+// Run the cell again: the number can change from run to run, because an update is lost only when one child writes between the other's `Get()` and `Set()`, and that depends on how the two processes happen to be scheduled. On a single core the children never run at the same instant: an update is lost only when the scheduler switches from one child to the other between a `Get()` and its `Set()`, so few or none are lost. That is why races are hard to find by testing: a test that passes once proves little.
+//
+// **And the GIL?** It plays no part here: these are two processes, each with its own interpreter and, in CPython, its own GIL. Inside one process it would not prevent the race either. The GIL lets one thread at a time run Python bytecode, which keeps the interpreter's own state safe (reference counts, the insides of built-in objects such as `dict`); it does not make your read-modify-write one step. `x += 1` is several bytecodes (load `x`, add, store `x`), and a thread switch can fall between them. On recent CPythons such a switch is rare, but nothing guarantees it, which is why `threading.Lock` exists. And free-threaded CPython (the `3.13t` and `3.14t` builds, [PEP 703](https://peps.python.org/pep-0703/), officially supported since Python 3.14 by [PEP 779](https://peps.python.org/pep-0779/)) has no GIL at all.
 
 // %% [markdown]
 // <a id="with-the-lock"></a>
 // ## With the lock · 加锁之后
 //
-// The same work under the lock. The result is always exact; the price is that the two children now take turns.
+// The same work under the lock. The result is always exact; the price is that the two children now take turns (exercise 03.2 asks what that costs on this machine).
 //
 // `mp.RLock` is the reentrant version of `mp.Lock`: the process that holds it can acquire it again (and releases it as many times), as with Python's `multiprocessing.RLock`.
 
@@ -154,36 +153,6 @@ var locked = RunTwo(Times, locked: true);
 display($"with the lock: expected {2 * Times:N0}, got {locked:N0} in {clock.Elapsed.TotalSeconds:F1} s");
 
 // %% [markdown]
-// ## Lost updates against work · 丢失的更新与工作量
-//
-// How many updates are lost as each child does more additions? Each amount of work is measured three times with two unlocked children, the sizes interleaved (each round visits every size in a different order, so a burst of other work on the machine does not hit one size only). The chart shows the median and, as a bar, the range of the three runs. Only unlocked runs are measured: locked runs lose nothing.
-
-// %%
-var sizes = new[] { 1_000, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000 };
-var lost = Trials.Interleaved(sizes, n => 2 * n - RunTwo(n, locked: false), rounds: 3);
-display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs (bar: min–max)",
-    $"Two processes, v.Set(v.Get() + 1) without a lock ({CpuCount()} CPUs)", "additions per process", "updates lost", logX: true));
-
-// %% [markdown]
-// What this run shows, computed from the figures above:
-
-// %%
-var quiet = lost.TakeWhile(m => m.Result.Median == 0).ToList();
-var firstLoss = lost.FirstOrDefault(m => m.Result.Median > 0);
-var largest = lost[^1];
-var uneven = lost.Where(m => m.Input > firstLoss.Input && m.Result.Median == 0).Select(m => $"{m.Input:N0}").ToList();
-display(firstLoss.Result is null
-    ? "No update was lost in this run, at any size: the two children never ran at the same instant (a single CPU, or other programs took the cores). Rerun the cell; on a machine with two free cores, updates are lost."
-    : (quiet.Count > 0 ? $"Up to {quiet[^1].Input:N0} additions per child the median run lost no update: with so little work, one child can finish before the other has woken from the barrier. " : "")
-      + $"At {firstLoss.Input:N0} additions the median run lost {firstLoss.Result.Median:N0} updates"
-      + (firstLoss.Input == largest.Input ? "" : $"; at {largest.Input:N0}, {largest.Result.Median:N0}")
-      + $", with runs from {largest.Result.Min:N0} to {largest.Result.Max:N0} at {largest.Input:N0}. "
-      + "The three runs of a size differ because whether an update is lost depends on how the processes happen to interleave."
-      + (uneven.Count > 0 ? $" Yet at {string.Join(" and ", uneven)} additions the median run lost nothing: the children overlapped only part of the time, most likely because other programs took the cores. Rerun the cell when the machine is quieter to see the pattern." : ""));
-
-// %% [markdown]
-// A race is a matter of timing, which is why a test that passes once proves little.
-//
 // ## Value and Array · 共享的数值与数组
 //
 // `Array<T>` is a fixed-length array in shared memory (Python's `Array('d', 5)` is `new mp.Array<double>(5)`), zero-filled, with indexing, slices and a lock of its own (`GetLock()`, as `Value`). A child writes, and the parent reads the same memory:
@@ -205,9 +174,62 @@ Console.WriteLine($"after:  {numbers}");
 Console.WriteLine($"numbers[1..3] = [{string.Join(", ", numbers[1..3])}], numbers[^1] = {numbers[^1]}");
 
 // %% [markdown]
-// ## A lock whose holder died · 持锁进程崩溃
+// Release what this notebook has created so far (the optional parts below create and release their own). `Dispose()` removes each object's shared memory and semaphores at once; without it they stay until the kernel ends, because the resource tracker removes them only then (also after a crash, or when Jupyter or VS Code kills the kernel). `mp.Mp.SharedObjects()` asks the helpers what this process still holds, on any platform, so the cell checks its own work:
+
+// %%
+foreach (var d in new IDisposable[] { l, v, numbers }) d.Dispose();
+var left = mp.Mp.SharedObjects();
+display(left.Count == 0
+    ? (object)"Nothing is left: every lock, value, array and barrier created so far has released its shared memory and semaphores."
+    : left);
+
+// %% [markdown]
+// ## 深入 · Going deeper
 //
-// In CPython, if a process is killed while it holds a `Lock`, every process that waits for that lock waits forever. The helpers record which process holds a lock; a waiter notices within about 0.1 s that the holder is gone, frees the lock, and raises `AbandonedLockException`. The data the lock protected may be half-updated, so the waiter is told rather than silently given the lock.
+// *Optional: this section does not fit in a 45-minute class beside the exercises, and the exercises do not need it; skip to 练习 · Exercises if time is short.* It has two parts: how the number of lost updates varies with the work and from run to run (a measurement that starts 42 child processes), and what happens to the waiters of a lock whose holder dies.
+
+// %% [markdown]
+// ### Lost updates against work · 丢失的更新与工作量
+//
+// How many updates are lost as each child does more additions? The unlocked run above was a single draw. Here the same job runs at several sizes, the largest being that run's 1,000,000 additions per child, three times each with two unlocked children, the sizes interleaved (each round visits every size in a different order, so a burst of other work on the machine does not hit one size only). The chart shows the median and, as a bar, the range of the three runs; the sentences under it compare them with the single run. Only unlocked runs are measured: locked runs lose nothing.
+
+// %%
+var sizes = new[] { 1_000, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000 };
+var lost = Trials.Interleaved(sizes, n => 2 * n - RunTwo(n, locked: false), rounds: 3);
+display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs (bar: min–max)",
+    $"Two processes, v.Set(v.Get() + 1) without a lock ({CpuCount()} CPUs)", "additions per process", "updates lost", logX: true));
+
+// %% [markdown]
+// What this run shows, computed from the figures above:
+
+// %%
+var quiet = lost.TakeWhile(m => m.Result.Median == 0).ToList();
+var firstLoss = lost.FirstOrDefault(m => m.Result.Median > 0);
+var largest = lost[^1];
+var uneven = lost.Where(m => m.Input > firstLoss.Input && m.Result.Median == 0).Select(m => $"{m.Input:N0}").ToList();
+var whatLost = firstLoss.Result is null
+    ? "No update was lost in this run, at any size: the two children hardly ever ran at the same instant (a single CPU, or other programs took the cores). Rerun the cell when two cores are free."
+    : (quiet.Count > 0 ? $"Up to {quiet[^1].Input:N0} additions per child the median run lost no update: with so little work, one child can finish before the other has woken from the barrier. " : "")
+      + $"At {firstLoss.Input:N0} additions the median run lost {firstLoss.Result.Median:N0} updates"
+      + (firstLoss.Input == largest.Input ? "" : $"; at {largest.Input:N0}, {largest.Result.Median:N0}")
+      + $", with runs from {largest.Result.Min:N0} to {largest.Result.Max:N0} at {largest.Input:N0}. "
+      + "The three runs of a size can differ, because whether an update is lost depends on how the processes happen to interleave."
+      + (uneven.Count > 0 ? $" Yet at {string.Join(" and ", uneven)} additions the median run lost nothing: the children overlapped only part of the time, most likely because other programs took the cores. Rerun the cell when the machine is quieter to see the pattern." : "");
+
+// The single run of "Without the lock" and the chart's runs at the same size: one draw, and three more.
+var oneRun = 2 * Times - unlocked;
+var sameSize = lost.Where(m => m.Input == Times).Select(m => m.Result).FirstOrDefault();
+var oneRunVsChart = sameSize is null ? ""
+    : $" The single run of \"Without the lock\" lost {oneRun:N0} updates at {Times:N0} additions per child; the chart's three runs at that size lost {sameSize.Min:N0} to {sameSize.Max:N0}. "
+      + (oneRun < sameSize.Min || oneRun > sameSize.Max
+          ? "The single run lies outside that range, which is no contradiction: how many updates are lost depends on how long the two children really added at the same instant, and that changes from run to run with what else the machine is doing; three runs show part of the spread, not all of it."
+          : "The single run lies within that range: each run is one draw from the same spread.");
+display(whatLost + oneRunVsChart);
+
+// %% [markdown]
+// ### A lock whose holder died · 持锁进程崩溃
+//
+// In CPython, if a process is killed while it holds a `Lock`, every process that waits for that lock without a timeout waits forever. The helpers record which process holds a lock; a waiter notices within about 0.1 s that the holder is gone, frees the lock, and raises `AbandonedLockException`. The data the lock protected may be half-updated, so the waiter is told rather than silently given the lock.
 
 // %%
 void HoldAndHang(mp.Lock l)
@@ -224,40 +246,26 @@ while (!shared.IsLocked) Thread.Sleep(10);   // until the child holds it
 holder.Kill();
 holder.Join();
 try { shared.Acquire(timeout: 10); }
-catch (AbandonedLockException e) { Console.WriteLine(e.Message); }
+catch (mp.AbandonedLockException e) { Console.WriteLine(e.Message); }
 Console.WriteLine($"now: Acquire() = {shared.Acquire(timeout: 1)}");
 shared.Release();
-
-// %% [markdown]
-// Finally, release everything created here. `Dispose()` removes each object's shared memory and semaphores at once; without it they stay until the kernel ends, because the resource tracker removes them only then (also after a crash, or when Jupyter or VS Code kills the kernel). `mp.Mp.SharedObjects()` asks the helpers what this process still holds, on any platform, so the cell checks its own work:
-
-// %%
-foreach (var d in new IDisposable[] { l, v, numbers, shared }) d.Dispose();
-var left = mp.Mp.SharedObjects();
-display(left.Count == 0
-    ? (object)"Nothing is left: every lock, value, array and barrier of this notebook has released its shared memory and semaphores."
-    : left);
+shared.Dispose();                            // this part releases its own lock
 
 // %% [markdown]
 // ## 练习 · Exercises
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
-//
-// The checks need one more `using`:
-
-// %%
-// This cell's using directives are at the top of the file.
 
 // %% [markdown]
 // ### 03.1 · No lost update · 用锁消除丢失的更新
 //
 // *Practises:* protecting a read-then-write with the lock that comes with a `Value` (`v.GetLock()`), in every process that writes.
 //
-// Write `AddUnderLock(v, times, start)`, the locked twin of `AddUnlocked` above: wait at the barrier, then add 1 to `v` `times` times, each addition under `v.GetLock()`. The check runs it in two children at once and expects no update lost.
+// Write `AddUnderLock(v, times, start)`, the locked twin of `AddUnlocked` above: wait at the barrier, then add 1 to `v` `times` times, each addition under `v.GetLock()` (an `RLock`, as the default lock of Python's `Value` is a recursive one). The check runs it in two children at once and expects no update lost.
 //
 // <details><summary>Hint · 提示</summary>
 //
-// `using (v.GetLock().EnterScope()) v.Set(v.Get() + 1);` is Python's `with v.get_lock(): v.value += 1`. The read and the write must both be inside the lock: a lock around the write alone still loses updates, because the other process can write between your read and your write.
+// Look at `AddLocked` above, and at `v.GetLock()`, Python's `v.get_lock()`. Which steps must be inside the lock: the write alone, or the read too? What can the other process do between your read and your write?
 // </details>
 
 // %%
@@ -297,11 +305,11 @@ display(Exercise.Check("03.1", "two children of AddUnderLock, n additions each, 
 //
 // *Practises:* measuring both versions of the same work in one run, and reading the price of correctness from your own figures.
 //
-// Write `TimeBoth(n)`: run two children of `AddUnlocked` on a fresh `Value`, then two of your `AddUnderLock` on another, `n` additions each, and return both totals and both times in seconds (from before the first `Start()` to after the last `Join()`). Dispose of everything you create. The check verifies the totals and then says what the lock cost on this machine; the times are reported, never judged, because they depend on the machine.
+// Write `TimeBoth(n)`: run two children of `AddUnlocked` on a fresh `Value`, then two of your `AddUnderLock` on another, `n` additions each, and return both totals and both times in seconds (from before the first `Start()` to after the last `Join()`). Dispose of everything you create. The check verifies the totals and then reads the times: what the lock cost on this machine, or that this run cannot tell. The times are reported, never judged, because they depend on the machine.
 //
 // <details><summary>Hint · 提示</summary>
 //
-// A local function keeps it short: `(int Total, double Seconds) Run(Delegate add)` creates a `Value` and a `Barrier(2)` with `using`, starts `new Process(add, v, n, start)` twice, joins both and returns `(v.Get(), clock.Elapsed.TotalSeconds)`; `RunTwo` above is a model. Why the lock costs: the children now take turns, and each hand-over of the lock goes through shared memory and often wakes the other process.
+// `RunTwo` above is a model for one pair. What must be fresh for each pair, and how do you make sure it is disposed? Where do you start the `Stopwatch` and read its `Elapsed.TotalSeconds`, so that the time covers starting and joining both children? Both pairs do the same except for the function the children run: could one local function that takes it as a `Delegate` serve both?
 // </details>
 
 // %%
@@ -326,7 +334,7 @@ display(Exercise.Check("03.1", "two children of AddUnderLock, n additions each, 
 }
 
 // %% [markdown]
-// The check runs your comparison once, verifies both totals, and reads the times:
+// The check runs your comparison once and verifies both totals. Then it calls `TimeBoth(0)`: two pairs that start, wait at the barrier and add nothing, which shows what starting the children costs on its own. A difference between your two times counts only if it is larger than the start-up noise, taken as the larger of the gap between those two idle pairs and a fifth of their time; otherwise the check says it cannot tell:
 
 // %%
 display(Exercise.Check("03.2", "TimeBoth(n) returns an unlocked total of at most 2·n, a locked total of exactly 2·n, and both times in seconds", () =>
@@ -337,24 +345,40 @@ display(Exercise.Check("03.2", "TimeBoth(n) returns an unlocked total of at most
         return Verdict.Fail($"with {n:N0} additions per child, expected a locked total of exactly {2 * n:N0} and an unlocked one above 0 and at most that; got locked {r.Locked:N0}, unlocked {r.Unlocked:N0}.");
     if (!(r.UnlockedSeconds > 0 && r.LockedSeconds > 0))
         return Verdict.Fail($"expected both times in seconds, above 0; got {r.UnlockedSeconds} and {r.LockedSeconds}.");
-    var cost = r.LockedSeconds > r.UnlockedSeconds
-        ? $"Here the lock made the same work {r.LockedSeconds / r.UnlockedSeconds:F1}× as slow: the children take turns, and each hand-over goes through shared memory."
-        : "Here the locked pair was not slower: other work slowed the unlocked pair, or the children's start-up outweighed the additions. Rerun the check.";
-    return Verdict.Pass($"locked: {r.Locked:N0}, exact, in {r.LockedSeconds:F2} s; unlocked: {r.Unlocked:N0} ({2 * n - r.Unlocked:N0} lost) in {r.UnlockedSeconds:F2} s. {cost}");
+    // The same two pairs with no additions: what starting the children costs, and how much it varies.
+    var idle = TimeBoth(0);
+    var startUp = Math.Max(idle.UnlockedSeconds, idle.LockedSeconds);
+    var noise = Math.Max(Math.Abs(idle.LockedSeconds - idle.UnlockedSeconds), startUp / 5);
+    var extra = r.LockedSeconds - r.UnlockedSeconds;
+    var missed = 2 * n - r.Unlocked;
+    var overlap = missed > 0
+        ? $"The unlocked pair lost {missed:N0} updates, so its children's additions overlapped."
+        : "The unlocked pair lost no update, a sign that its children hardly added at the same time: the locked pair may have had no one to take turns with.";
+    var mostlyStartUp = startUp > Math.Min(r.UnlockedSeconds, r.LockedSeconds) / 2;
+    var cost = Math.Abs(extra) <= noise
+        ? $"Cannot tell what the lock cost: the two times differ by {Math.Abs(extra):F2} s, within the start-up noise of {noise:F2} s (two pairs with no additions took {idle.UnlockedSeconds:F2} s and {idle.LockedSeconds:F2} s)"
+          + (mostlyStartUp
+              ? ", so most of each time is starting processes. Call TimeBoth with a larger n in a cell of your own, so that the additions outweigh the start-up."
+              : ". The lock's cost, if any, was smaller than that noise; a larger n, in a cell of your own, can make it stand out.")
+        : extra > 0
+            ? $"The locked pair took {extra:F2} s longer, more than the start-up noise of {noise:F2} s: about {extra * 1e9 / (2.0 * n):N0} ns of wall time per locked addition, spent acquiring and releasing the lock{(missed > 0 ? " and waiting while the other child held it" : "")}."
+            : $"The unlocked pair was the slower, by {-extra:F2} s, more than the start-up noise of {noise:F2} s: something else slowed it (other programs, or a slow start), so this run says nothing about the lock. Run the check again.";
+    return Verdict.Pass($"locked: {r.Locked:N0}, exact, in {r.LockedSeconds:F2} s; unlocked: {r.Unlocked:N0} ({missed:N0} lost) in {r.UnlockedSeconds:F2} s. {overlap} {cost}");
 }, timeout: 120));
 
 // %% [markdown]
 // ## 小结 · Summary
 //
 // - `mp.Value<T>` and `mp.Array<T>` live in shared memory, mapped into every process that receives them: what a child writes, the parent reads.
-// - `v.Set(v.Get() + 1)` is a read and then a write: another process can write in between, and its update is lost. The unlocked run counted the lost updates, and the chart above shows how many were lost at each amount of work, run by run.
+// - `v.Set(v.Get() + 1)` is a read and then a write: another process can write in between, and its update is lost. The unlocked run counted the lost updates; the optional chart shows how the count varies with the work and from run to run.
 // - A race shows only when the processes really overlap, which is why the children start together at a barrier, and why a test that passes once proves little.
-// - Under `mp.Lock` the result is exact, and the processes take turns; `mp.RLock` is the reentrant version, which its holder can acquire again.
-// - When a lock's holder dies, the helpers raise `AbandonedLockException` in the waiter where CPython would leave it waiting forever. `Dispose()` and the resource tracker remove the shared objects from `/dev/shm`.
+// - The GIL plays no part between processes (each has its own), and even between threads it protects the interpreter's own state, not your `x += 1`: Python threads need `threading.Lock` as .NET threads need a lock. Free-threaded CPython (3.13t, 3.14t) has no GIL at all.
+// - Under `mp.Lock` the result is exact, and the processes take turns; `mp.RLock` is the reentrant version, which its holder can acquire again. A `Value`'s own lock, `GetLock()` (Python's `get_lock()`), is such an `RLock`.
+// - When a lock's holder dies, the helpers raise `AbandonedLockException` in the waiter where CPython would leave it waiting forever (optional part). `Dispose()` and the resource tracker remove the shared objects from `/dev/shm`.
 //
 // **Documentation**
-// - Python: [`multiprocessing.Value`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Value), [`multiprocessing.Array`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Array), [`multiprocessing.Lock`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Lock), [`multiprocessing.RLock`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.RLock), [`multiprocessing.Barrier`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Barrier)
+// - Python: [`multiprocessing.Value`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Value) (with its note on `+=` and `get_lock()`), [`multiprocessing.Array`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Array), [`multiprocessing.Lock`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Lock), [`multiprocessing.RLock`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.RLock), [`multiprocessing.Barrier`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Barrier), [global interpreter lock](https://docs.python.org/3/glossary.html#term-global-interpreter-lock), [free-threaded CPython](https://docs.python.org/3/howto/free-threading-python.html)
 // - .NET: [`IDisposable`](https://learn.microsoft.com/dotnet/api/system.idisposable), [`Thread.Sleep`](https://learn.microsoft.com/dotnet/api/system.threading.thread.sleep), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch)
 
 // %% [markdown]
-// [⏪ 02 · 进程间的通信](02-inter-process-communication.ipynb) · [目录 · Contents](00-index.ipynb) · [04 · 进程池 ⏩](04-process-pools.ipynb)
+// [← 02 · 进程间的通信](02-inter-process-communication.ipynb) · [目录 · Contents](00-index.ipynb) · [04 · 进程池 →](04-process-pools.ipynb)

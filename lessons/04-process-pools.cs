@@ -6,18 +6,19 @@
 
 // %%
 // The notebook's using directives, all here: C# takes them only before the first statement.
-using Helpers.Multiprocessing;
 #pragma warning disable CS8981              // lower-case aliases, as Python's module names
 using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
+using threading = Helpers.Threading;      // Python's `import threading`
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
+using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
+using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
 using System.IO;
 using System.Threading;
-using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
-using Helpers.Measure;
-using Helpers.Notebook;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 ⏩](05-creating-threads.ipynb)
+// [← 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 →](05-creating-threads.ipynb)
 //
 // # 04 · 进程池 · Process pools
 //
@@ -34,20 +35,16 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // - Measure what starting a process costs against a task in a pool that is already running.
 // - Hand tasks to a `mp.Pool` with `ApplyAsync`, then `Close()` and `Join()`, as the note does with a function that returns nothing; time the batch, and see which worker ran each task.
 // - Use the `using` form (Python's `with`), `Get(timeout)`, `Map`, `Starmap` and `Imap`.
-// - Get a task's exception back in the parent, and see the pool replace a worker that died.
+// - *Going deeper, optional:* get a task's exception back in the parent, and see the pool replace a worker that died.
 // - Measure speedup and efficiency against `CpuCount()`, and read the chart with Amdahl's law.
 
 // %% [markdown]
-// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them, the third loads the chart library and the measuring helpers. Run all three first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+// **Setup · 准备.** Run this cell first. `#!import setup.dib` runs the cells of `setup.dib`, beside this notebook: they build the helpers (`../Helpers.csproj`; a no-op when they are up to date), load them, and give them Python's names: `mp` for `import multiprocessing as mp`, `threading`, and `Process`. After changing the helpers' source, restart the kernel: a loaded DLL is not replaced.
 
 // %%
+// The notebook's `#!import setup.dib`: its C# cells follow.
 // The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
-
-// %%
-// This cell's using directives are at the top of the file.
-
-// %%
-// This cell's using directives are at the top of the file.
+Console.WriteLine("helpers built and loaded: ../bin/Helpers.dll");
 
 // %% [markdown]
 // ## 为什么用进程池 · Why a pool
@@ -58,12 +55,12 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 void Nothing() { }
 
 // %% [markdown]
-// Start + join of a new process, five times, 0.3 s apart, so that with the default `standby` start method ([notebook 01](01-process-creation.ipynb#start-methods)) a spare child is ready each time: the quickest a new process starts here. Then the same function as a task of a running one-worker pool, twenty times (`Apply` is `ApplyAsync` followed by `Get`). The table gives milliseconds:
+// Start + join of a new process, eight times, 0.3 s apart, so that with the default `standby` start method ([notebook 01](01-process-creation.ipynb#start-methods)) a spare child is ready each time: the quickest a new process starts here. Then the same function as a task of a running one-worker pool, twenty times (`Apply` is `ApplyAsync` followed by `Get`). The table gives milliseconds; the sentence compares every run of one with every run of the other (the rule of notebook 01):
 
 // %%
-var processStart = Spread.Of(Enumerable.Range(0, 5).Select(_ =>
+var processStart = Spread.Of(Enumerable.Range(0, 8).Select(_ =>
 {
-    System.Threading.Thread.Sleep(300);   // untimed: time for the spare to be ready
+    Thread.Sleep(300);   // untimed: time for the spare to be ready
     return 1000 * Trials.Seconds(() =>
     {
         var child = new Process(Nothing);
@@ -77,10 +74,8 @@ using (var pool = new mp.Pool(processes: 1))
     pool.Apply(Nothing);   // untimed: waits until the worker has started
     poolTask = Spread.Of(Enumerable.Range(0, 20).Select(_ => 1000 * Trials.Seconds(() => pool.Apply(Nothing))));
 }
-Console.WriteLine(processStart.Overlaps(poolTask)
-    ? "The two ranges overlap: this run was too noisy to compare them. Rerun the cell."
-    : $"Here a task in a running pool took {processStart.Median / poolTask.Median:N0}× less time than starting a process (medians). A pool pays the start once per worker, not once per task, even when a spare child is ready.");
-display(new[] { ("start + join of a new process", processStart), ("a task in a running pool", poolTask) }.ToTable("G4"));
+Console.WriteLine(Difference.Of("a task in a running pool", poolTask, "starting a new process", processStart).Reading("ms", "F2", "took less time than"));
+display(new[] { ("start + join of a new process", processStart), ("a task in a running pool", poolTask) }.ToTable("F2"));
 
 // %% [markdown]
 // ## 不带 with 的写法 · apply_async in a loop, then close and join
@@ -99,24 +94,13 @@ display(new[] { ("start + join of a new process", processStart), ("a task in a r
 //     p.close()            # no more tasks
 //     p.join()             # wait until all are done and the workers have exited
 // ```
-// In C# a function that returns nothing is `void`, and `ApplyAsync` takes it as Python's `apply_async` does. Here `Fun1` sleeps for 0.2 s instead of `pass`, so that the time of the batch shows whether the workers ran at the same time. Beside it, two functions in the parent that read that time.
+// In C# a function that returns nothing is `void`, and `ApplyAsync` takes it as Python's `apply_async` does. Here `Fun1` sleeps for 0.2 s instead of `pass`, so that the time of the batch shows whether the workers ran at the same time.
 
 // %%
 void Fun1() => Thread.Sleep(200);   // the note's `pass`, made to last 0.2 s
 
-string AgainstOneAfterAnother(double seconds, int tasks, double each) => seconds < tasks * each
-    ? $"{tasks * each / seconds:F1}× less than {tasks} × {each} s = {tasks * each:F1} s one after another"
-    : $"no less than {tasks} × {each} s = {tasks * each:F1} s one after another: other work slowed this run, so it cannot show the lesson; rerun the cell";
-
-string ReadBatch(double seconds, int tasks, double each, int workers)
-{
-    var rounds = (tasks + workers - 1) / workers;
-    return $"{tasks} tasks of {each} s on {workers} workers: {seconds:F2} s from the pool's start to the end of Join, {AgainstOneAfterAnother(seconds, tasks, each)}.\n"
-         + $"{workers} workers need at least {rounds} rounds of {each} s = {rounds * each:F1} s; the other {seconds - rounds * each:F2} s went to the pool's own work (starting and stopping the workers, the messages) and to whatever else ran on the machine.";
-}
-
 // %% [markdown]
-// The note's loop, with a clock from the pool's start to the end of `Join`:
+// The note's loop, with a clock from the pool's start to the end of `Join`. `Batch` (from the helpers) reads the time against the tasks one after another and against the rounds that 4 workers need:
 
 // %%
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -125,7 +109,7 @@ for (var i = 0; i < 10; i++)
     p.ApplyAsync(Fun1);
 p.Close();
 p.Join();
-display(ReadBatch(clock.Elapsed.TotalSeconds, tasks: 10, each: 0.2, workers: 4));
+display(new Batch(Tasks: 10, Each: 0.2, Workers: 4, Seconds: clock.Elapsed.TotalSeconds).Reading("from the pool's start to the end of Join"));
 
 // %% [markdown]
 // A `void` function tells nothing about where and when it ran. To see that, let the function return its task's number, its worker's pid, and the times it started and ended (`Stopwatch.GetTimestamp()` reads a clock that every process of the machine shares). `ApplyAsync` returns an `AsyncResult`, and its `Get()` gives that value, as in Python `results = [p.apply_async(f, (i,)) for i in range(10)]`, then `[r.get() for r in results]`.
@@ -148,7 +132,7 @@ p.Close();
 p.Join();
 var ran = results.Select(r => r.Get()).ToList();
 var span = System.Diagnostics.Stopwatch.GetElapsedTime(ran.Min(r => r.Start), ran.Max(r => r.End)).TotalSeconds;
-Console.WriteLine($"The {ran.Count} tasks ran within {span:F2} s: {AgainstOneAfterAnother(span, ran.Count, 0.2)}.");
+Console.WriteLine(new Batch(ran.Count, 0.2, 4, span).Reading("from the first task's start to the last one's end"));
 display(ran.GroupBy(r => r.Worker)
    .Select(g => new { Worker = $"pid {g.Key}", Tasks = string.Join(", ", g.Select(r => r.Task)), Count = g.Count() })
    .ToTabularDataResource());
@@ -208,9 +192,13 @@ using (var pool = new mp.Pool(processes: 2))
 }
 
 // %% [markdown]
-// ## Errors come back · 异常
+// ## 深入 · Going deeper: errors and dead workers · 异常与崩溃
 //
-// An exception in a task is raised again by `Get` (or `Map`) in the parent, with its own type and message. Its `InnerException` is the worker's stack trace, which is Python's `RemoteTraceback`. `error_callback` (C#: `errorCallback`) is told too.
+// *Optional.* This section and the next do not fit in a 45-minute class with the speedup: take them when there is time. The exercises below use nothing defined in them.
+//
+// ### Errors come back · 异常
+//
+// An exception in a task is raised again by `Get` (or `Map`) in the parent, with its own type and message. Its `InnerException` is a `RemoteException` that carries the worker's stack trace (`RemoteTrace`), as Python's `RemoteTraceback` does. `error_callback` (C#: `errorCallback`) is told too.
 
 // %%
 int Divide(int a, int b) => a / b;
@@ -225,13 +213,13 @@ using (var pool = new mp.Pool(processes: 1))
     catch (DivideByZeroException e)
     {
         Console.WriteLine($"{e.GetType().Name}: {e.Message}");
-        var remote = e.InnerException!.Message.Split('\n').Where(l => l.Trim().Length > 0 && l != "\"\"\"");
-        Console.WriteLine("worker's trace: " + string.Join(" | ", remote.Take(2)));
+        var remote = (mp.RemoteException)e.InnerException;
+        Console.WriteLine("worker's trace: " + string.Join(" | ", remote.RemoteTrace.Split('\n').Take(2)));
     }
 }
 
 // %% [markdown]
-// ## When a worker dies · 工作进程崩溃
+// ### When a worker dies · 工作进程崩溃
 //
 // Here a worker is killed (SIGKILL) while it runs a task. In CPython, `get()` would now wait forever. Here the task fails soon after, with a message that names the worker and the signal (the cell prints how long after the kill), and the pool starts a new worker and goes on. `Hang` tells the parent through an `Event` that it has started, then sleeps forever:
 
@@ -256,14 +244,16 @@ using (var started = new mp.Event())
     var sinceKill = System.Diagnostics.Stopwatch.StartNew();
     worker.Kill();
     try { doomed.Get(timeout: 30); }
-    catch (WorkerLostException e) { Console.WriteLine($"{e.Message}\n(raised {sinceKill.Elapsed.TotalSeconds:F2} s after the kill)"); }
+    catch (mp.WorkerLostException e) { Console.WriteLine($"{e.Message}\n(raised {sinceKill.Elapsed.TotalSeconds:F2} s after the kill)"); }
     Console.WriteLine($"the pool goes on: Square(12) = {pool.Apply(Square, 12)} in worker pid {pool.Workers.Single().Pid}; the killed worker was pid {worker.Pid}");
 }
 
 // %% [markdown]
+// *End of the optional section.*
+//
 // ## Speedup against cpu_count · 加速比
 //
-// A CPU-bound job: counting the primes below 3 000 000 by trial division, cut into 48 ranges. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs three times, interleaved with the other counts; the median is kept, and the chart shows the range of the three as a bar. **Speedup** is the one-worker time divided by the time with *n* workers, and **efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
+// A CPU-bound job: counting the primes below 5,000,000 by trial division, cut into 48 ranges, a few seconds on one worker. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs five times, interleaved with the other counts. **Speedup** is the one-worker time divided by the time with *n* workers, each count read by its quickest run (other work on the machine only ever adds time, so the quickest run is the best estimate of the work itself); the bar on the chart allows for the medians too. **Efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
 
 // %%
 int CountPrimes(int from, int to)
@@ -280,29 +270,17 @@ int CountPrimes(int from, int to)
 }
 
 // %% [markdown]
-// A function that reads the measured curve, at `CpuCount()` workers and beyond. Where other work on the machine hid what the job can do, it says so:
+// First, how much of the machine this kernel has right now: the same spin on one thread, then on `CpuCount()` threads at once (`CpuShare.Measure`, about a second). Other programs (a browser, a video call, another student's job on a shared server) take CPU time, and no speedup can pass what they leave:
 
 // %%
-string ReadSpeedup(SpeedupCurve curve, int cpus)
-{
-    var at = curve.At(cpus);
-    var over = curve.Points[^1];
-    var spread = curve.Points.Max(p => p.Seconds.Ratio);
-    var text = $"On this machine ({cpus} CPUs), {at.Workers} workers ran the job {at.Speedup:F2}× as fast as one (efficiency {at.Efficiency:P0}); {over.Workers} workers, {over.Speedup:F2}×.\n";
-    var noise = new[] { (spread > 1.3, $"the runs of one count differed by up to {spread:F2}×"), (at.Efficiency < 0.6, $"{at.Workers} workers reached only {at.Efficiency:P0} efficiency"),
-                        (curve.Points.Any(p => p.AboveIdeal), "a point lies above the ideal line") }.Where(n => n.Item1).Select(n => n.Item2).ToList();
-    if (noise.Count > 0)
-        return text + $"This run cannot show the lesson: {string.Join("; ", noise)}. Other work shared the CPUs (other programs, or a virtual machine's CPUs that are not wholly ours). Rerun the two cells above when the machine is quieter.";
-    return text + (over.Speedup <= at.High
-        ? $"Beyond {at.Workers} workers the speedup did not rise above the range measured at {at.Workers}: the curve flattened, since every CPU already had a worker."
-        : $"{over.Workers} workers were faster than the whole range at {at.Workers}, which more workers than CPUs should not give on an idle machine: a sign that other work competed for the CPUs (more workers win a larger share of them). Rerun the two cells above when the machine is quieter.");
-}
+var share = CpuShare.Measure();
+display(share.Reading());
 
 // %% [markdown]
 // One pool per worker count, each given a first, untimed map before the clock runs; then the job on each pool:
 
 // %%
-const int Limit = 3_000_000, Ranges = 48;
+const int Limit = 5_000_000, Ranges = 48;
 var ranges = Enumerable.Range(0, Ranges).Select(i => (i * Limit / Ranges, (i + 1) * Limit / Ranges)).ToList();
 var counts = Speedup.DefaultWorkerCounts();
 var pools = counts.ToDictionary(n => n, n => new mp.Pool(n));
@@ -310,25 +288,23 @@ foreach (var pool in pools.Values) pool.Map(Square, Enumerable.Range(0, 4 * pool
 
 var total = 0;
 var curve = Speedup.Measure("process Pool", n => total = pools[n].Starmap(CountPrimes, ranges, chunksize: 1).Sum(),
-                            counts, rounds: 3, progress: SpeedupChart.CellProgress());
+                            counts, progress: SpeedupChart.CellProgress());
 foreach (var pool in pools.Values) pool.Dispose();
 Console.WriteLine($"primes below {Limit:N0}: {total:N0}");
 display(new[] { curve }.ToChart());
 
 // %% [markdown]
-// The figures behind the chart, and what they say:
+// What the figures say, in sentences computed from them and from the share measured above (the table under the chart has the figures):
 
 // %%
-Console.WriteLine(ReadSpeedup(curve, CpuCount()));
-display(curve.Points.Select(pt => new { pt.Workers, Seconds = pt.Seconds.ToString("F2"), Speedup = pt.ToString(), Efficiency = pt.Efficiency.ToString("P0") })
-     .ToTabularDataResource());
+display(curve.Reading(CpuCount(), share));
 
 // %% [markdown]
 // **Reading the chart.** The ideal line is what *n* workers would give if nothing were shared: *n* times as fast. The job is almost entirely parallel: the ranges are independent, and only 48 small messages and the final sum are serial. So up to `CpuCount()` workers the measured curve can only fall short of the ideal through what the machine shares: memory bandwidth, caches, other programs, and, on a virtual machine, CPUs that are not wholly ours. **Amdahl's law** bounds the speedup by the serial part: if a fraction *p* of the work can run in parallel, *n* workers give at most
 //
-// $$S(n) = \frac{1}{(1-p) + p/n},$$
+// > **S(n) = 1 / ((1 − p) + p / n)**
 //
-// that is, in plain text (for readers without MathJax): **S(n) = 1 / ((1 − p) + p / n)**. So with *p* = 0.95 even infinitely many workers give at most 20×. Beyond `CpuCount()` there is nothing left to gain: twice as many workers as CPUs only take turns on the same CPUs, so the curve should flatten there; the cell above says whether it did in this run. On a machine with more cores the flat part starts later; rerun these cells in class to see it there. `tests/Benchmarks` measures CPython's `multiprocessing.Pool` on the same job, to compare; [notebook 05](05-creating-threads.ipynb) runs this job on threads too, which in .NET can use every core, since there is no GIL.
+// So with *p* = 0.95 even infinitely many workers give at most 20×. Beyond `CpuCount()` there is nothing left to gain: twice as many workers as CPUs only take turns on the same CPUs, so look for the curve to flatten there; the sentences above say whether it did in this run. On a machine with more cores the flat part starts later; rerun these cells in class to see it there. `tests/Benchmarks` measures CPython's `multiprocessing.Pool` on the same job, to compare; [notebook 05](05-creating-threads.ipynb) runs this job on threads too, which in .NET can use every core, since there is no GIL.
 //
 // Uneven ranges also cost speedup, because higher numbers take longer to test. With `chunksize: 1`, a worker that finishes early takes the next range, and the load stays balanced. Try `chunksize: 24` with 2 workers to see one worker left with all the slow ranges.
 
@@ -337,7 +313,7 @@ display(curve.Points.Select(pt => new { pt.Workers, Seconds = pt.Seconds.ToStrin
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
 //
-// The checks need one more `using`, and a function for the pool that returns its square and the pid of the worker that ran it:
+// The checks need a function for the pool that returns its square and the pid of the worker that ran it:
 
 // %%
 (int Square, int Pid) SquareWhere(int x) => (x * x, Environment.ProcessId);
@@ -351,7 +327,7 @@ display(curve.Points.Select(pt => new { pt.Workers, Seconds = pt.Seconds.ToStrin
 //
 // <details><summary>Hint · 提示</summary>
 //
-// Range `i` is `(i * limit / parts, (i + 1) * limit / parts)`: each range starts where the one before it ends, and the last one ends at `limit` even when `parts` does not divide it. `pool.Starmap(CountPrimes, ranges).Sum()` does the rest.
+// Where does range `i` start, and where does the range before it end? What must the last range end at when `parts` does not divide `limit`? Which call of the pool takes a function of two arguments and a list of pairs?
 // </details>
 
 // %%
@@ -389,7 +365,7 @@ display(Exercise.Check("04.1", "CountPrimesBelow(pool, limit, parts) equals Coun
 //
 // <details><summary>Hint · 提示</summary>
 //
-// `pool.Map(SquareWhere, items, chunksize)`. With one item a chunk, every item costs a message to a worker, one back, and a wake-up; with `c` items a chunk, `c` items share those costs. Too large a chunk leaves a worker idle at the end while another finishes, so a few chunks per worker is the usual choice (`Map` picks about four per worker when you give none).
+// Look at `Map`'s third parameter. How many messages does one item a chunk cost, and how many does `c` items a chunk? And what happens at the end of the map if one chunk is much larger than the work left for the other worker? (`Map` picks about four chunks per worker when you give none.)
 // </details>
 
 // %%
@@ -436,4 +412,4 @@ display(Exercise.Check("04.2", "MapInChunks returns a chunksize from 2 to half t
 // - .NET: [`Thread.Sleep`](https://learn.microsoft.com/dotnet/api/system.threading.thread.sleep), [`TimeoutException`](https://learn.microsoft.com/dotnet/api/system.timeoutexception), [`Exception.InnerException`](https://learn.microsoft.com/dotnet/api/system.exception.innerexception), [`Environment.ProcessId`](https://learn.microsoft.com/dotnet/api/system.environment.processid), [`Stopwatch`](https://learn.microsoft.com/dotnet/api/system.diagnostics.stopwatch)
 
 // %% [markdown]
-// [⏪ 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 ⏩](05-creating-threads.ipynb)
+// [← 03 · 进程的锁机制](03-process-locks-and-shared-memory.ipynb) · [目录 · Contents](00-index.ipynb) · [05 · 线程的创建 →](05-creating-threads.ipynb)

@@ -7,44 +7,45 @@
 // %%
 // The notebook's using directives, all here: C# takes them only before the first statement.
 #pragma warning disable CS8981              // lower-case aliases, as Python's module names
-using threading = Helpers.Threading;      // Python's `import threading`
 using mp = Helpers.Multiprocessing;       // Python's `import multiprocessing as mp`
-using static Helpers.Multiprocessing.Mp;   // CpuCount()
+using threading = Helpers.Threading;      // Python's `import threading`
+using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
+using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
+using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
+using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
+using System.IO;
 using System.Threading;
-using XPlot.Plotly;
-using Helpers.Measure;
-using Helpers.Notebook;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
 // %% [markdown]
-// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 ⏩](07-beyond-one-machine.ipynb)
+// [← 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 →](07-beyond-one-machine.ipynb)
 //
 // # 06 · 线程锁机制 · Thread locks and conditions
 //
-// Threads share memory, so two of them can update the same variable at the same moment and lose an update, as the processes of [notebook 03](03-process-locks-and-shared-memory.ipynb) did through shared memory. The note's section shows `threading.Lock` (and `RLock` for nesting), the `if lock.acquire(1): ... lock.release()` pattern, and a condition with `wait`, `wait_for` and `notify`. This notebook shows the race and its cures, which locks are reentrant, why the scoped form is safer, a producer/consumer on a condition, the other primitives, and a deadlock found with timeouts.
+// Threads share memory, so two of them can update the same variable at the same moment and lose an update, as the processes of [notebook 03](03-process-locks-and-shared-memory.ipynb) did through shared memory. The note's section shows `threading.Lock` (and `RLock` for nesting), the pattern `if lock.acquire(1): ... lock.release()`, and a condition with `wait`, `wait_for` and `notify`. This notebook shows the race and its cures, which locks are reentrant, what the note's `acquire(1)` does and what it meant, a condition used as the note uses it and as a bounded buffer, and a deadlock found with timeouts.
 //
-// What differs in .NET: there is no GIL, so the race appears with the plainest code (`counter++`) and on every run that overlaps. C# has a `lock` statement, which is Python's `with lock:`, and `Interlocked` for single atomic updates.
+// What differs in .NET:
+// - **No GIL.** A .NET process runs its threads on all cores at once, so `counter++` races whenever two threads run it at the same instant. CPython's GIL does not make `x += 1` safe either (the race section says why): in both languages the cure is a lock.
+// - C# has a `lock` statement, which is Python's `with lock:`, and `Interlocked` for single atomic updates.
+// - .NET's locks (`Monitor`, `System.Threading.Lock`) have an owner, as Python's `RLock` has: releasing one that this thread does not hold always throws `SynchronizationLockException`.
 
 // %% [markdown]
 // **What you will learn · 学习目标**
 //
-// - Watch threads lose updates on `counter++`, and cure the race with `lock` and `Interlocked`.
+// - Watch threads lose updates on `counter++`, see why CPython's GIL does not prevent that either, and cure the race with `lock` and `Interlocked`.
 // - Tell reentrant locks (`lock`/`Monitor`, `System.Threading.Lock`, Python's `RLock`) from non-reentrant ones (`SemaphoreSlim`, Python's `Lock`).
-// - Replace the note's `if lock.acquire(1): ... lock.release()` with a scoped form, or with `Monitor.TryEnter` and `try`/`finally`.
-// - Build a bounded buffer on a condition with `WaitFor` and `NotifyAll`, and use a semaphore, an event and a barrier.
+// - Read the note's `lock.acquire(1)` as Python does (`1` is `blocking`, not a timeout), and write the timed acquire it meant, which releases only a lock it took: `acquire(timeout=1)` in Python, `Monitor.TryEnter` or `Lock.TryEnter` with `try`/`finally` in C#.
+// - Use a `Condition` as the note does, with `Wait()` and `Notify()` under its lock, see what `Wait()` without the lock raises, and build a bounded buffer with `WaitFor` and `NotifyAll`.
 // - Detect a deadlock with timeouts, and prevent it with a lock order.
+// - *Going deeper, optional:* how many updates are lost at each amount of work; a semaphore, an event and a barrier.
 
 // %% [markdown]
-// **Setup.** The first cell builds the helpers (`Helpers.csproj` → `../bin/Helpers.dll`; a no-op when they are up to date), the second loads them. Run both first; after changing the helpers' source, restart the kernel, because a loaded DLL is not replaced.
+// **Setup · 准备.** Run this cell first. `#!import setup.dib` runs the cells of `setup.dib`, beside this notebook: they build the helpers (`../Helpers.csproj`; a no-op when they are up to date), load them, and give them Python's names: `mp` for `import multiprocessing as mp`, `threading`, and `Process`. After changing the helpers' source, restart the kernel: a loaded DLL is not replaced.
 
 // %%
+// The notebook's `#!import setup.dib`: its C# cells follow.
 // The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.
-
-// %%
-// This cell's using directives are at the top of the file.
-
-// %%
-// This cell's using directives are at the top of the file.
+Console.WriteLine("helpers built and loaded: ../bin/Helpers.dll");
 
 // %% [markdown]
 // ## The race · 竞争
@@ -76,7 +77,19 @@ display(Threads * Times > unsafeResult
     : $"counter++ without a lock: expected {Threads * Times:N0} and got all of them: in this run the threads never ran at the same instant (most likely other programs took the cores). Rerun the cell.");
 
 // %% [markdown]
-// Two cures. `lock (gate) { ... }` lets one thread at a time into the block. `Interlocked.Increment(ref counter)` makes the read-add-write one indivisible CPU instruction, with no lock to take, but it covers only that single update. Both are always exact; the cell also prints how long each took:
+// **And in Python? · GIL 与 `+=`** The same race, in Python:
+// ```python
+// counter = 0
+//
+// def add(times):
+//     global counter
+//     for _ in range(times):
+//         counter += 1          # a read, an add and a write
+// ```
+// CPython's **GIL** (global interpreter lock) lets one thread at a time run Python bytecode. It protects the interpreter's own state, such as reference counts and the insides of a `dict` or a `list`; it does not protect your read-modify-write. `counter += 1` is several bytecodes: `dis.dis` shows a load of `counter`, a load of `1`, the add (`BINARY_OP +=`; `INPLACE_ADD` before Python 3.11) and a store, and CPython may hand the GIL to another thread between two of them, after the read and before the write. Recent CPythons rarely switch threads at that point, so a test in Python may lose nothing; that is a detail of the implementation, not a promise, and it is why `threading.Lock` exists. **Free-threaded CPython** (the `python3.13t` and `python3.14t` builds of [PEP 703](https://peps.python.org/pep-0703/), officially supported since Python 3.14 by [PEP 779](https://peps.python.org/pep-0779/)) has no GIL at all: its threads run on all cores at once, as .NET's do here.
+
+// %% [markdown]
+// Two cures. `lock (gate) { ... }` lets one thread at a time into the block; it is Python's `with lock: counter += 1`. `Interlocked.Increment(ref counter)` makes the read-add-write one indivisible (atomic) operation, with no lock to take, but it covers only that single update; Python's standard library has no counterpart. Both are always exact; the cell also prints how long each took:
 
 // %%
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -88,10 +101,14 @@ var interlockedTime = clock.Elapsed.TotalMilliseconds;
 display($"lock: {withLock:N0} in {lockTime:F0} ms;  Interlocked: {withInterlocked:N0} in {interlockedTime:F0} ms");
 
 // %% [markdown]
-// How many updates are lost at each amount of work, without a lock? Each count of additions per thread is measured three times, the counts interleaved so that a burst of other work does not hit one count only; the chart shows the median and, as a bar, the range.
+// ## 深入 · Going deeper: lost updates against work · 丢失的更新与工作量
+//
+// *Optional.* This measurement does not fit in a 45-minute class: take it when there is time, or after class. The cells after this section use nothing defined in it.
+//
+// How many updates are lost at each amount of work, without a lock? Each count of additions per thread is measured three times, the counts interleaved so that a burst of other work does not hit one count only; the chart shows the median and, as a bar, the range. The largest count is the race section's, a million, so that its single run can be set beside these three.
 
 // %%
-var sizes = new[] { 1_000, 10_000, 100_000, 250_000, 500_000, 1_000_000 };
+var sizes = new[] { 1_000, 10_000, 100_000, 250_000, 500_000, Times };
 var lost = Trials.Interleaved(sizes, n => Threads * (double)n - Race(Threads, n, b => b.Counter++), rounds: 3);
 display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs (bar: min–max)",
     $"{Threads} threads, counter++ without a lock ({CpuCount()} CPUs)", "additions per thread", "updates lost", logX: true));
@@ -103,18 +120,32 @@ display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs 
 var firstLoss = lost.FirstOrDefault(m => m.Result.Median > 0);
 var largest = lost[^1];
 var uneven = lost.Where(m => m.Input > firstLoss.Input && m.Result.Median == 0).Select(m => $"{m.Input:N0}").ToList();
+var firstRunLost = Threads * Times - unsafeResult;   // the race section's single run, at the largest count
 display(firstLoss.Result is null
     ? $"No update was lost in this run: the {Threads} threads never wrote at the same instant (a single CPU, or other programs took the cores). Rerun the cell."
     : $"The median run first lost updates at {firstLoss.Input:N0} additions per thread (a median of {firstLoss.Result.Median:N0})"
       + (firstLoss.Input == largest.Input ? "" : $"; at {largest.Input:N0}, {largest.Result.Median:N0}")
       + $", with runs from {largest.Result.Min:N0} to {largest.Result.Max:N0} at {largest.Input:N0}. "
-      + "With no GIL, counter++ races as soon as two threads run it at the same time."
+      + $"The race section's single run, also at {Times:N0}, lost {firstRunLost:N0}: "
+      + (firstRunLost >= largest.Result.Min && firstRunLost <= largest.Result.Max ? "inside that range." : "outside that range; how many updates a race loses is a new draw on every run, and three runs show only part of the spread.")
       + (uneven.Count > 0 ? $" Yet at {string.Join(" and ", uneven)} additions the median run lost nothing: the threads overlapped only part of the time, most likely because other programs took the cores. Rerun the cell when the machine is quieter to see the pattern." : ""));
+
+// %% [markdown]
+// *End of the optional section.*
 
 // %% [markdown]
 // ## Lock vs RLock · 可重入锁
 //
-// A thread that holds a **non-reentrant** lock and tries to take it again waits for itself forever: a deadlock. A **reentrant** lock (Python's `RLock`) counts how many times its holder has taken it, and is free again after as many releases. In .NET:
+// The note: `lock = threading.Lock()  # 需要嵌套锁的话就是RLock` (for nesting, an `RLock`). A thread that holds a **non-reentrant** lock and tries to take it again waits for itself forever: a deadlock. A **reentrant** lock counts how many times its holder has taken it, and is free again after as many releases:
+// ```python
+// lock = threading.Lock()
+// with lock:
+//     with lock: ...            # waits for itself forever
+// rlock = threading.RLock()
+// with rlock:
+//     with rlock: ...           # fine: free again once both withs have ended
+// ```
+// In .NET:
 // - `lock`/`Monitor` and `System.Threading.Lock` are **reentrant**;
 // - `SemaphoreSlim(1, 1)` is **not** (a semaphore has no owner);
 // - the helpers' process locks: `mp.Lock` is not reentrant, `mp.RLock` is ([notebook 03](03-process-locks-and-shared-memory.ipynb#with-the-lock)).
@@ -140,32 +171,149 @@ using (lck.EnterScope())
     Console.WriteLine("System.Threading.Lock, taken again by its holder: fine (reentrant)");
 
 // %% [markdown]
-// ## The note's pattern, and the scoped form · acquire(timeout) 与 with
+// ## The note's `acquire(1)` · acquire(timeout) 与 with
 //
 // The note writes:
 // ```python
-// if lock.acquire(1):     # wait at most 1 second
-//     pass
-// lock.release()          # careful: this runs even when acquire failed
+// lock = threading.Lock()
+//
+// class MyThread(threading.Thread):
+//     def run(self):
+//         if lock.acquire(1):
+//             pass
+//         lock.release()
 // ```
-// As written, `release()` runs even when `acquire` timed out, and releasing a lock one does not hold is an error. Python's safe form is `with lock:`, which releases exactly once, also when the block raises. C# has `lock (gate) { }` for that (or `using (l.EnterScope())`). When a timeout is needed, use `Monitor.TryEnter` with `try`/`finally`:
+// It reads like "wait at most 1 second", but the signature is `acquire(blocking=True, timeout=-1)`: the first positional argument is **`blocking`**, so `acquire(1)` is `acquire(blocking=True)`. It waits as long as it takes, never times out, and returns `True`; the `if` is always taken, and the `release()` after it happens to be right.
+//
+// A timeout must be named: `acquire(timeout=1)`, or `acquire(True, 1)`. Then `acquire` can return `False`, and the note's `release()`, outside the `if`, still runs, on a lock this thread does not hold:
+// - if another thread holds it, a plain `Lock`, which has no owner, is released under that thread's feet, with no error: two threads can then be inside at once;
+// - if nobody holds it, `release()` raises `RuntimeError: release unlocked lock` (and `RLock.release()` by a thread that does not hold it always raises `RuntimeError: cannot release un-acquired lock`).
+//
+// What the note meant: release only a lock that was taken, in a `finally`; or, when no timeout is needed, let `with` take it and release it:
+// ```python
+// if lock.acquire(timeout=1):
+//     try:
+//         pass                  # the work
+//     finally:
+//         lock.release()        # only when taken, and even if the work raises
+// else:
+//     print("not taken within 1 s: nothing to release")
+//
+// with lock:                    # no timeout: waits, then releases exactly once
+//     pass
+// ```
+// In C#, `lock (gate) { }` is the `with` form (and `using (l.EnterScope())` for a `System.Threading.Lock`). The timed form is `Monitor.TryEnter(gate, timeout)`, which returns `false` when the timeout passes. As a function that releases only what it took:
 
 // %%
-var shared = new object();
-if (Monitor.TryEnter(shared, TimeSpan.FromSeconds(1)))
+// Python's `if lock.acquire(timeout=seconds):` with try/finally: releases only a lock it took.
+string TryWork(object guarded, double seconds)
 {
-    try { Console.WriteLine("acquired within 1 s; the finally releases it even if this block throws"); }
-    finally { Monitor.Exit(shared); }
+    if (!Monitor.TryEnter(guarded, TimeSpan.FromSeconds(seconds)))
+        return $"not taken within {seconds:0.#} s: nothing to release";
+    try { return $"taken within {seconds:0.#} s; the finally releases it"; }
+    finally { Monitor.Exit(guarded); }
 }
-else Console.WriteLine("not acquired: nothing to release");
-
-try { Monitor.Exit(shared); }   // the note's unconditional release, on a lock not held
-catch (SynchronizationLockException e) { Console.WriteLine($"release without acquire: {e.GetType().Name}"); }
 
 // %% [markdown]
-// ## 条件锁 · Condition: a bounded buffer
+// To see both answers, another thread takes the lock and keeps it for 2 seconds. Meanwhile this thread tries for 1 second, then releases anyway, as the note's `release()` outside the `if` does, then tries for 3 seconds more. A `Monitor` has an owner, so that release cannot free the other thread's lock as Python's plain `Lock` would: it throws. Look for which tries took the lock, and for what the release threw:
+
+// %%
+var contended = new object();
+var holderHasIt = new ManualResetEventSlim(false);
+var holderThread = new threading.Thread(() => { lock (contended) { holderHasIt.Set(); Thread.Sleep(2000); } }) { Name = "holder" };
+holderThread.Start();
+holderHasIt.Wait();                                  // from here, the holder keeps the lock for 2 s
+Console.WriteLine($"try for 1 s while another thread holds it: {TryWork(contended, 1)}");
+try { Monitor.Exit(contended); }                     // the note's release(), outside the if
+catch (SynchronizationLockException e) { Console.WriteLine($"release anyway: {e.GetType().Name}: {e.Message}"); }
+Console.WriteLine($"try for 3 s more: {TryWork(contended, 3)}");
+holderThread.Join();
+
+// %% [markdown]
+// `System.Threading.Lock` (.NET 9 and later, the type the `lock` statement's documentation recommends locking on) has the same pair as methods, `TryEnter(timeout)` and `Exit()`, and its `Exit()` also throws when this thread does not hold the lock:
+
+// %%
+var timedLock = new System.Threading.Lock();
+if (timedLock.TryEnter(TimeSpan.FromSeconds(1)))
+{
+    try { Console.WriteLine("Lock.TryEnter(1 s): taken; the finally exits it"); }
+    finally { timedLock.Exit(); }
+}
+else Console.WriteLine("Lock.TryEnter(1 s): not taken; nothing to exit");
+
+try { timedLock.Exit(); }                            // once more, now that this thread does not hold it
+catch (SynchronizationLockException e) { Console.WriteLine($"Exit without holding it: {e.GetType().Name}"); }
+
+// %% [markdown]
+// ## 条件锁 · Condition: wait and notify
 //
-// `threading.Condition` pairs a lock with waiting: `wait()` releases the lock and sleeps until `notify()`. `wait_for(predicate)` loops until the predicate holds, which guards against waking for nothing. .NET's `Monitor.Wait`/`Pulse` do the same, without `wait_for`, so the helpers add a thin `threading.Condition` over `Monitor`. Here a producer and two consumers share a buffer that holds at most 3 items:
+// The note:
+// ```python
+// lock = threading.Condition()
+// lock.wait()                   # 等待
+// lock.wait_for(fun_object)     # fun_object need return bool
+// lock.notify()                 # 通知其他线程
+// ```
+// A condition pairs a lock with waiting: `wait()` releases the lock, sleeps until another thread calls `notify()` (or its timeout passes), and takes the lock again before it returns; `notify()` wakes one waiter, `notify_all()` every one. All of them must be called **while holding the condition's lock** (`with cond:`; unless given another, the lock is a new `RLock`). Run as written, the note's lines stop at the first one, a `wait()` on a condition nobody acquired: `RuntimeError: cannot wait on un-acquired lock`. As meant:
+// ```python
+// cond = threading.Condition()
+// ready = False
+//
+// def waiter():
+//     with cond:
+//         while not ready:      # check again after every wake-up
+//             cond.wait()       # releases the lock while it sleeps
+//         print("woken, ready =", ready)
+//
+// def setter():
+//     global ready
+//     with cond:
+//         ready = True
+//         cond.notify()         # the waiter runs once setter leaves the with
+// ```
+// The `while` matters: by the time a woken thread has the lock again, another thread may have changed the state. The helpers' `threading.Condition` does the same over .NET's `Monitor`: `using (cond.EnterScope())` is `with cond:`, and `Acquire()` and `Release()` are there too. First the waiter, started now:
+
+// %%
+var ready = new threading.Condition();
+var isReady = false;
+var waiter = new threading.Thread(() =>
+{
+    using (ready.EnterScope())                       // Python's `with cond:`
+    {
+        while (!isReady) ready.Wait();               // releases the lock while it sleeps, takes it back to return
+        Console.WriteLine($"{Thread.CurrentThread.Name}: woken with the lock, isReady = {isReady}");
+    }
+}) { Name = "waiter" };
+waiter.Start();
+
+// %% [markdown]
+// Then the setter, with `Acquire()` and `Release()` this time (Python's `cond.acquire()` and `cond.release()`), and a join with a timeout, so that a lost wake-up could not hang the kernel. Look for the waiter's line, printed once the setter has released the lock:
+
+// %%
+ready.Acquire();                                     // Python's cond.acquire()
+try
+{
+    isReady = true;
+    ready.Notify();                                  // wakes one waiter: it runs once this thread releases
+}
+finally { ready.Release(); }                         // Python's cond.release()
+waiter.Join(timeout: 5);
+display(waiter.IsAlive ? "the waiter is still waiting after 5 s: its wake-up was lost" : "the waiter has ended");
+
+// %% [markdown]
+// The note's trap: `wait()` and `notify()` on a condition whose lock this thread does not hold. Python raises `RuntimeError` (`cannot wait on un-acquired lock`, `cannot notify on un-acquired lock`); the helpers throw `SynchronizationLockException`, as .NET's `Monitor.Wait` and `Monitor.Pulse` do. Each call is caught, and what it threw printed:
+
+// %%
+var bare = new threading.Condition();
+try { bare.Wait(); }                                 // the note's lock.wait(), with no `with lock:` around it
+catch (SynchronizationLockException e) { Console.WriteLine($"Wait() without the lock: {e.GetType().Name}: {e.Message}"); }
+try { bare.Notify(); }                               // the note's lock.notify(), likewise
+catch (SynchronizationLockException e) { Console.WriteLine($"Notify() without the lock: {e.GetType().Name}"); }
+
+// %% [markdown]
+// ### A bounded buffer · 有界缓冲区: wait_for and notify_all
+//
+// `wait_for(predicate)` is the `while not ...: wait()` loop above in one call: it checks the predicate, waits, and checks again after every wake-up, until the predicate holds or the timeout passes. .NET's `Monitor.Wait`/`Pulse` have no `wait_for`, so the helpers add it as `WaitFor`. Here a producer and two consumers share a buffer that holds at most 3 items; each waits for its own predicate (room, or an item), and `NotifyAll` wakes the other side after each change:
 
 // %%
 var cond = new threading.Condition();
@@ -209,9 +357,11 @@ display((taken.SequenceEqual(Enumerable.Range(0, Items)) ? $"all {Items} items, 
     + string.Join(" ", consumed));
 
 // %% [markdown]
-// ## Semaphore, Event, Barrier · 其他同步原语
+// ## 深入 · Going deeper: Semaphore, Event, Barrier · 其他同步原语
 //
-// - A **semaphore** lets at most *n* threads in at once (here 2 of 5).
+// *Optional.* These are not in the note: take them when there is time, or after class. The cells after this section use nothing defined in it.
+//
+// - A **semaphore** lets at most *n* threads in at once (Python's `threading.Semaphore`, .NET's `SemaphoreSlim`; here 2 of 5).
 // - An **event** is a flag that threads wait for (Python's `threading.Event`, .NET's `ManualResetEventSlim`).
 // - A **barrier** holds each thread until all have arrived (`threading.Barrier`, .NET's `Barrier`).
 
@@ -246,6 +396,9 @@ team.ForEach(t => t.Start());
 go.Set();
 team.ForEach(t => t.Join());
 Console.WriteLine($"semaphore: at most {most} threads were inside at once");
+
+// %% [markdown]
+// *End of the optional section.*
 
 // %% [markdown]
 // ## Deadlock · 死锁
@@ -287,7 +440,7 @@ foreach (var ordered in new[] { false, true })
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
 //
-// The checks need one more `using`, and exercise 06.1 an account with an id, a balance and a lock object of its own:
+// Exercise 06.1 moves money between accounts, each with an id, a balance and a lock object of its own:
 
 // %%
 // class Account: at the end of this file, where C# takes types.
@@ -318,7 +471,7 @@ List<int>[] PassThrough(Action<int> put, Func<int> take, int items, int consumer
 //
 // <details><summary>Hint · 提示</summary>
 //
-// `var (first, second) = from.Id < to.Id ? (from, to) : (to, from);` then `lock (first.Gate) lock (second.Gate) { ... }`. A thread that waits for the second lock then always holds the first, and no thread holding the second can be waiting for the first: no circle of waiting can form.
+// The order must not depend on the direction of the move: which of the two accounts comes first, whether the money goes one way or the other? A tuple and the conditional operator `?:` can name the pair (first, second) in one line; then one `lock` statement inside the other (look at how `Transfer` in the deadlock section puts `a` before `b`). And why can no circle of waiting form once every thread does this?
 // </details>
 
 // %%
@@ -344,7 +497,7 @@ display(Exercise.Check("06.1", "Move keeps the total, takes the smaller Id's loc
 {
     var (one, two) = (new Account(1, 1_000), new Account(2, 1_000));
     Move(one, two, 10);                                                            // first on this thread
-    if (one.Balance != 990 || two.Balance != 1_010) return Verdict.Fail($"Move(one, two, 10) from 1 000 each left {one.Balance} and {two.Balance}; expected 990 and 1 010.");
+    if (one.Balance != 990 || two.Balance != 1_010) return Verdict.Fail($"Move(one, two, 10) from 1,000 each left {one.Balance:N0} and {two.Balance:N0}; expected 990 and 1,010.");
     bool ordered;
     lock (two.Gate) { new threading.Thread(() => Move(two, one, 10)) { Daemon = true }.Start(); ordered = SpinWait.SpinUntil(() => HeldByAnother(one.Gate), 5_000); }
     if (!ordered) return Verdict.Fail("Move(two, one, …) did not take one's lock (the smaller Id) while two's was taken: it waits for the larger Id's lock first.");
@@ -354,8 +507,8 @@ display(Exercise.Check("06.1", "Move keeps the total, takes the smaller Id's loc
     movers.ForEach(m => m.Join(timeout: 30));
     if (movers.Any(m => m.IsAlive)) return Verdict.Fail("the two threads moving in opposite directions had not finished after 30 s: a deadlock.");
     return one.Balance + two.Balance == 2_000
-        ? Verdict.Pass($"the smaller Id's lock is taken first, and two threads made 100 000 moves each in opposite directions without a deadlock; balances {one.Balance} and {two.Balance}, total 2 000.")
-        : Verdict.Fail($"after the moves the balances are {one.Balance} and {two.Balance}: total {one.Balance + two.Balance}, not 2 000. Is every change made under both locks?");
+        ? Verdict.Pass($"the smaller Id's lock is taken first, and two threads made 100,000 moves each in opposite directions without a deadlock; balances {one.Balance:N0} and {two.Balance:N0}, total 2,000.")
+        : Verdict.Fail($"after the moves the balances are {one.Balance:N0} and {two.Balance:N0}: total {one.Balance + two.Balance:N0}, not 2,000. Is every change made under both locks?");
 }, timeout: 90));
 
 // %% [markdown]
@@ -367,7 +520,7 @@ display(Exercise.Check("06.1", "Move keeps the total, takes the smaller Id's loc
 //
 // <details><summary>Hint · 提示</summary>
 //
-// In `Put`: `using (cond.EnterScope()) { cond.WaitFor(() => items.Count < capacity); items.Enqueue(item); cond.NotifyAll(); }`. `Take` is its mirror image, with `items.Count > 0` and `Dequeue()`. `NotifyAll` rather than `Notify`: producers and consumers wait on the same condition, and waking a single waiter could wake one of the wrong kind.
+// Look at the producer and the consumers of the Condition section: what does each wait for, and what does each do after it has changed the buffer? Which predicate must `Put` give `WaitFor`, and which `Take`? Does each method hold the condition's lock (`EnterScope`) from its wait to its notify? And why `NotifyAll` rather than `Notify`, when producers and consumers wait on the same condition?
 // </details>
 
 // %%
@@ -390,26 +543,27 @@ display(Exercise.Check("06.2", "Put waits while the buffer is full and Take whil
     var taken = PassThrough(buffer.Put, buffer.Take, 2_000, consumers: 2);
     var all = taken.SelectMany(t => t).Order().ToList();
     return firstFour.SequenceEqual([0, 1, 2, 3]) && all.SequenceEqual(Enumerable.Range(0, 2_000)) && taken.All(t => t.SequenceEqual(t.Order()))
-        ? Verdict.Pass($"the fourth Put waited for room; then 2 000 items went to two consumers ({Exercise.Show(taken.Select(t => t.Count))}), each once and in order.")
-        : Verdict.Fail($"expected 0, 1, 2, 3 first, then each of 2 000 items once, in order within each consumer; got {Exercise.Show(firstFour)}, then {all.Count} items ({all.Distinct().Count()} different).");
+        ? Verdict.Pass($"the fourth Put waited for room; then 2,000 items went to two consumers ({string.Join(" and ", taken.Select(t => $"{t.Count:N0}"))}), each once and in order.")
+        : Verdict.Fail($"expected 0, 1, 2, 3 first, then each of 2,000 items once, in order within each consumer; got {Exercise.Show(firstFour)}, then {all.Count:N0} items ({all.Distinct().Count():N0} different).");
 }, timeout: 90));
 
 // %% [markdown]
 // ## 小结 · Summary
 //
-// - `counter++` is a read, an add and a write: without a lock, threads overwrite each other's updates. The first run counted the lost updates, and the chart above shows how many were lost at each amount of work.
+// - `counter++` is a read, an add and a write: without a lock, threads overwrite each other's updates, and the race section's cell counted how many its run lost. CPython's GIL does not prevent that in Python either (it protects the interpreter, not your `x += 1`), and free-threaded CPython has no GIL at all: a shared read-modify-write needs a lock in both languages.
 // - `lock` lets one thread at a time into a block, and `Interlocked` makes a single update indivisible without a lock. Both give exact results; the cell above printed how long each took.
 // - `lock`/`Monitor` and `System.Threading.Lock` are reentrant, like Python's `RLock`; a `SemaphoreSlim` used as a lock is not, like Python's `Lock`.
-// - Release only what you acquired: the scoped forms (`lock`, `using (l.EnterScope())`, Python's `with`) release exactly once, and `Monitor.TryEnter` with `try`/`finally` adds a timeout.
-// - A condition releases its lock while it waits, and `WaitFor` checks its predicate again after every wake-up; semaphores, events and barriers cover the other common patterns.
-// - Locks taken in opposite orders can deadlock: timeouts detect it, and a fixed lock order prevents it.
+// - The note's `lock.acquire(1)` is `acquire(blocking=True)`: it never times out. A timeout is `acquire(timeout=1)`, in C# `Monitor.TryEnter` or `Lock.TryEnter`; release only after it returned true, in a `finally`. The scoped forms (`lock`, `using (l.EnterScope())`, Python's `with`) release exactly once.
+// - Releasing a lock this thread does not hold throws `SynchronizationLockException` in .NET; in Python it raises `RuntimeError`, or, for a plain `Lock` that another thread holds, silently frees that thread's lock.
+// - A condition's `Wait()`, `WaitFor()` and `Notify()` need its lock (`using (cond.EnterScope())`, Python's `with cond:`): without it, `SynchronizationLockException` here and `RuntimeError` in Python. `Wait` releases the lock while it waits; check the state again after every wake-up, or let `WaitFor` do it.
+// - Locks taken in opposite orders can deadlock: timeouts detect it, and a fixed lock order prevents it. Semaphores, events and barriers (in the optional part) cover other common patterns.
 //
 // **Documentation**
-// - Python: [`threading.Lock`](https://docs.python.org/3/library/threading.html#threading.Lock), [`threading.RLock`](https://docs.python.org/3/library/threading.html#threading.RLock), [locks in a `with` statement](https://docs.python.org/3/library/threading.html#with-locks), [`threading.Condition`](https://docs.python.org/3/library/threading.html#threading.Condition), [`Condition.wait_for`](https://docs.python.org/3/library/threading.html#threading.Condition.wait_for), [`threading.Semaphore`](https://docs.python.org/3/library/threading.html#threading.Semaphore), [`threading.Event`](https://docs.python.org/3/library/threading.html#threading.Event), [`threading.Barrier`](https://docs.python.org/3/library/threading.html#threading.Barrier)
-// - .NET: [the `lock` statement](https://learn.microsoft.com/dotnet/csharp/language-reference/statements/lock), [`Monitor`](https://learn.microsoft.com/dotnet/api/system.threading.monitor), [`System.Threading.Lock`](https://learn.microsoft.com/dotnet/api/system.threading.lock), [`Interlocked`](https://learn.microsoft.com/dotnet/api/system.threading.interlocked), [`SemaphoreSlim`](https://learn.microsoft.com/dotnet/api/system.threading.semaphoreslim), [`ManualResetEventSlim`](https://learn.microsoft.com/dotnet/api/system.threading.manualreseteventslim), [`Barrier`](https://learn.microsoft.com/dotnet/api/system.threading.barrier), [`SynchronizationLockException`](https://learn.microsoft.com/dotnet/api/system.threading.synchronizationlockexception)
+// - Python: [`threading.Lock`](https://docs.python.org/3/library/threading.html#threading.Lock), [`Lock.acquire`](https://docs.python.org/3/library/threading.html#threading.Lock.acquire), [`threading.RLock`](https://docs.python.org/3/library/threading.html#threading.RLock), [locks in a `with` statement](https://docs.python.org/3/library/threading.html#with-locks), [`threading.Condition`](https://docs.python.org/3/library/threading.html#threading.Condition), [`Condition.wait`](https://docs.python.org/3/library/threading.html#threading.Condition.wait), [`Condition.wait_for`](https://docs.python.org/3/library/threading.html#threading.Condition.wait_for), [`threading.Semaphore`](https://docs.python.org/3/library/threading.html#threading.Semaphore), [`threading.Event`](https://docs.python.org/3/library/threading.html#threading.Event), [`threading.Barrier`](https://docs.python.org/3/library/threading.html#threading.Barrier), [global interpreter lock](https://docs.python.org/3/glossary.html#term-global-interpreter-lock), [free threading](https://docs.python.org/3/howto/free-threading-python.html), [PEP 703](https://peps.python.org/pep-0703/), [PEP 779](https://peps.python.org/pep-0779/)
+// - .NET: [the `lock` statement](https://learn.microsoft.com/dotnet/csharp/language-reference/statements/lock), [`Monitor`](https://learn.microsoft.com/dotnet/api/system.threading.monitor), [`Monitor.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.monitor.tryenter), [`System.Threading.Lock`](https://learn.microsoft.com/dotnet/api/system.threading.lock), [`Lock.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.lock.tryenter), [`Interlocked`](https://learn.microsoft.com/dotnet/api/system.threading.interlocked), [`SemaphoreSlim`](https://learn.microsoft.com/dotnet/api/system.threading.semaphoreslim), [`ManualResetEventSlim`](https://learn.microsoft.com/dotnet/api/system.threading.manualreseteventslim), [`Barrier`](https://learn.microsoft.com/dotnet/api/system.threading.barrier), [`SynchronizationLockException`](https://learn.microsoft.com/dotnet/api/system.threading.synchronizationlockexception)
 
 // %% [markdown]
-// [⏪ 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 ⏩](07-beyond-one-machine.ipynb)
+// [← 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 →](07-beyond-one-machine.ipynb)
 
 // %% [markdown]
 // The types written in the cells above: C# takes a file's types only after its top-level statements.

@@ -12,8 +12,9 @@ namespace NotebookRunner;
 /// notebook again. Markdown cells become comments under <c>// %% [markdown]</c>; code cells stay
 /// code under <c>// %%</c>, changed only where a program differs from a notebook, each change here:
 /// <list type="bullet">
-/// <item>the setup cell (the one that runs <c>dotnet build ../Helpers.csproj</c>) and <c>#r "../bin/…"</c> are the
-/// <c>#:project ../Helpers.csproj</c> line at the top; <c>#r "nuget: Name, Version"</c> is <c>#:package Name@Version</c>;</item>
+/// <item>the setup cell (<c>#!import setup.dib</c>, and <c>#!import cluster.dib</c> in 07 and 08) is the imported
+/// files' C# cells, translated as a notebook's: the cell that runs <c>dotnet build ../Helpers.csproj</c> and
+/// <c>#r "../bin/…"</c> are the <c>#:project ../Helpers.csproj</c> line at the top; <c>#r "nuget: Name, Version"</c> is <c>#:package Name@Version</c>;</item>
 /// <item>using directives move to the top (C# takes them only before the first statement), and
 /// <c>using Microsoft.DotNet.Interactive.Formatting.TabularData;</c> goes: the lesson's
 /// <c>ToTabularDataResource()</c> comes from <c>Helpers.Lessons.LessonOutput</c>;</item>
@@ -58,14 +59,19 @@ public static class Lesson
             }
             else if (cell.Type == "code" && cell.Source.Trim() is var trimmed && trimmed.StartsWith("#!import ", StringComparison.Ordinal))
             {
-                // The setup cell: the imported file's C# cells, in order, translated as the notebook's own.
-                var file = trimmed["#!import ".Length..].Trim().Trim('"');
+                // The setup cell: each imported file's C# cells, in order, translated as the notebook's own.
                 var where = $"{notebookName}, cell {cell.Id}";
-                var dib = (import ?? throw new InvalidOperationException($"{where}: `{trimmed}` imports a file, and no reader of imports was given."))(file);
-                body.Append("\n// %%\n// The notebook's setup cell, `#!import " + file + "`: its C# cells follow.\n");
-                foreach (var (setup, i) in DibCells(dib).Select((c, i) => (c, i)))
+                body.Append("\n// %%\n");
+                foreach (var line in trimmed.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
-                    body.Append(Code(setup, $"{file}, C# cell {i + 1} (imported by {where})", usings, packages, types, declared));
+                    var file = line.StartsWith("#!import ", StringComparison.Ordinal) ? line["#!import ".Length..].Trim().Trim('"')
+                        : throw new InvalidOperationException($"{where}: a setup cell holds only #!import lines; move `{line}` to a cell of its own.");
+                    var dib = (import ?? throw new InvalidOperationException($"{where}: `{line}` imports a file, and no reader of imports was given."))(file);
+                    body.Append("// The notebook's `#!import " + file + "`: its C# cells follow.\n");
+                    foreach (var (setup, i) in DibCells(dib).Select((c, i) => (c, i)))
+                    {
+                        body.Append(Code(setup, $"{file}, C# cell {i + 1} (imported by {where})", usings, packages, types, declared));
+                    }
                 }
             }
             else if (cell.Type == "code" && cell.Source.Trim().Length > 0)

@@ -10,7 +10,7 @@ namespace Helpers.Measure;
 /// CPUs, the threads take turns and the share falls. Shown beside a speedup, it says how far the
 /// speedup could rise on this machine at this moment.
 /// </summary>
-/// <param name="Cpus">The CPUs' worth of time this process had: the CPU count × (one spin alone ÷ the spins together), the median of the rounds, at most the CPU count.</param>
+/// <param name="Cpus">The CPUs' worth of time this process had: the CPU count × (one spin alone ÷ the spins together), each read by its quickest round (a burst of other work only adds time, as everywhere in the course), at most the CPU count.</param>
 /// <param name="Of">The CPU count (<see cref="Environment.ProcessorCount"/>).</param>
 /// <param name="Alone">The wall times of one spin alone, in seconds.</param>
 /// <param name="Together">The wall times of <paramref name="Of"/> spins at once, in seconds.</param>
@@ -21,8 +21,8 @@ public sealed record CpuShare(double Cpus, int Of, Spread Alone, Spread Together
 
     /// <summary>Measures the share: <paramref name="rounds"/> rounds of one spin alone and the CPU count's spins at once, each spin about <paramref name="seconds"/> long.</summary>
     /// <param name="seconds">How long one spin takes on an idle CPU (calibrated first).</param>
-    /// <param name="rounds">Rounds; the median share is kept.</param>
-    public static CpuShare Measure(double seconds = 0.25, int rounds = 3)
+    /// <param name="rounds">Rounds; each side is read by its quickest, so that a burst of other work in one round (a kernel compiling in the background, a child starting) does not decide the share.</param>
+    public static CpuShare Measure(double seconds = 0.25, int rounds = 5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         if (!(seconds > 0 && seconds <= 10))
@@ -34,17 +34,14 @@ public sealed record CpuShare(double Cpus, int Of, Spread Alone, Spread Together
         var steps = Calibrate(seconds);
         var alone = new List<double>(rounds);
         var together = new List<double>(rounds);
-        var shares = new List<double>(rounds);
         for (var round = 0; round < rounds; round++)
         {
-            var one = Trials.Seconds(() => Spin(steps));
-            var all = Trials.Seconds(() => SpinOnAll(steps, cpus));
-            alone.Add(one);
-            together.Add(all);
-            shares.Add(Math.Min(cpus, cpus * one / all));
+            alone.Add(Trials.Seconds(() => Spin(steps)));
+            together.Add(Trials.Seconds(() => SpinOnAll(steps, cpus)));
         }
 
-        return new CpuShare(Spread.Of(shares).Median, cpus, Spread.Of(alone), Spread.Of(together));
+        var (one, all) = (Spread.Of(alone), Spread.Of(together));
+        return new CpuShare(Math.Min(cpus, cpus * one.Min / all.Min), cpus, one, all);
     }
 
     /// <summary>True if the share is below <see cref="Busy"/> of the CPU count: other programs held part of the machine.</summary>

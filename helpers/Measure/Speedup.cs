@@ -66,7 +66,7 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
         if (faster.Clear && faster.ALess)
         {
             var reach = at.Speedup >= 0.8 * ceiling
-                ? share is { Shared: true } ? string.Create(CultureInfo.InvariantCulture, $", close to the {share.Cpus:F1} CPUs' worth this process had") : ", close to the ideal"
+                ? share is { Shared: true } && at.Speedup < 0.8 * at.Workers ? string.Create(CultureInfo.InvariantCulture, $", close to the {share.Cpus:F1} CPUs' worth this process had") : ", close to the ideal"
                 : share is { Shared: true } ? string.Create(CultureInfo.InvariantCulture, $"; other programs held part of the CPUs (this process had about {share.Cpus:F1} CPUs' worth), which caps what {at.Workers} workers can gain")
                 : "; the rest went to what the workers share (memory, caches, messages) and to the job's serial part";
             yield return $"{name}{at.Workers} workers ran the job {figures}{reach}.";
@@ -75,9 +75,17 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
         {
             yield return $"{name}{at.Workers} workers were slower than one: {figures}. More workers cost more than they gained: the job is too small for its messages, or other programs took the CPUs.";
         }
+        else if (at.Speedup < 1.1)
+        {
+            var check = share is { Shared: true }
+                ? string.Create(CultureInfo.InvariantCulture, $" This process had only about {share.Cpus:F1} CPUs' worth of time, so close other programs and rerun before concluding.")
+                : "";
+            yield return $"{name}{at.Workers} workers ran the job no faster than one ({figures}): this run found no speedup.{check}";
+        }
         else
         {
-            var why = share is { Shared: true }
+            // The share explains a missing speedup only if the speedup seen did not pass it.
+            var why = share is { Shared: true } && at.Speedup <= 1.1 * share.Cpus
                 ? string.Create(CultureInfo.InvariantCulture, $"this process had only about {share.Cpus:F1} CPUs' worth of time: other programs held the rest. Close them, or rerun when they end")
                 : "the runs of one count varied more than the difference. Rerun the measurement";
             yield return $"{name}{at.Workers} workers seemed {figures}, but this run cannot tell that they were faster at all: {why}.";
@@ -118,10 +126,10 @@ public sealed class SpeedupRow
     /// <summary>The worker count.</summary>
     public int Workers { get; }
 
-    /// <summary>Median wall time and range, in seconds.</summary>
+    /// <summary>Median wall time and range (quickest–slowest), in seconds.</summary>
     public string Seconds { get; }
 
-    /// <summary>Median speedup and range.</summary>
+    /// <summary>The speedup of the quickest runs, and its range allowing for the medians (see <see cref="SpeedupPoint"/>).</summary>
     public string Speedup { get; }
 }
 
@@ -143,7 +151,7 @@ public static class Speedup
     /// <param name="workerCounts">The counts to measure; <see cref="DefaultWorkerCounts"/> if null. Must include 1.</param>
     /// <param name="rounds">Runs per count; at least <see cref="Difference.FewestFigures"/> for a reading to call a difference.</param>
     /// <param name="progress">Told, once at the end, how many runs took how long: one final line for the cell.</param>
-    public static SpeedupCurve Measure(string name, Action<int> run, IEnumerable<int>? workerCounts = null, int rounds = 5, Action<string>? progress = null)
+    public static SpeedupCurve Measure(string name, Action<int> run, IEnumerable<int>? workerCounts = null, int rounds = 8, Action<string>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var curve = Compare([(name, run)], workerCounts, rounds)[0];
@@ -155,7 +163,7 @@ public static class Speedup
     /// <param name="jobs">Each job's name and a run with the given number of workers.</param>
     /// <param name="workerCounts">The counts to measure; <see cref="DefaultWorkerCounts"/> if null. Must include 1.</param>
     /// <param name="rounds">Runs per job and count.</param>
-    public static IReadOnlyList<SpeedupCurve> Compare(IEnumerable<(string Name, Action<int> Run)> jobs, IEnumerable<int>? workerCounts = null, int rounds = 5)
+    public static IReadOnlyList<SpeedupCurve> Compare(IEnumerable<(string Name, Action<int> Run)> jobs, IEnumerable<int>? workerCounts = null, int rounds = 8)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         return Compare(jobs.Select(j => (j.Name, (Func<int, double>)(n => Trials.Seconds(() => j.Run(n))))), workerCounts, rounds);
@@ -166,7 +174,7 @@ public static class Speedup
     /// <param name="workerCounts">The counts to measure; <see cref="DefaultWorkerCounts"/> if null. Must include 1.</param>
     /// <param name="rounds">Runs per job and count.</param>
     /// <exception cref="ArgumentException">No count of 1 to compare with.</exception>
-    public static IReadOnlyList<SpeedupCurve> Compare(IEnumerable<(string Name, Func<int, double> Seconds)> jobs, IEnumerable<int>? workerCounts = null, int rounds = 5)
+    public static IReadOnlyList<SpeedupCurve> Compare(IEnumerable<(string Name, Func<int, double> Seconds)> jobs, IEnumerable<int>? workerCounts = null, int rounds = 8)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var list = jobs.ToList();

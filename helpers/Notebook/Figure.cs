@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -45,6 +46,17 @@ public sealed record FigureSeries(string Name, IReadOnlyList<double> X, IReadOnl
 public sealed class Figure
 {
     private const int Width = 900, Height = 500;
+
+    // How much room each axis leaves beyond the data (a share of its span): enough that no marker
+    // or error bar meets the frame, which OxyPlot's default padding (1 %) does not leave.
+    private const double Margin = 0.05;
+
+    // Tick labels as plain numbers with thousands separators, in both renderings: OxyPlot's default
+    // ("g6") writes a million as 1e+06, plotly's as 1M. Six decimals at most hide the floating-point
+    // noise of steps such as 0.1; plotly's 12 significant digits do the same, and its hover labels,
+    // which follow the tick format, keep a measured value's digits.
+    private const string OxyNumber = "#,0.######", OxyWhole = "#,0", PlotlyNumber = ",.12~r", PlotlyWhole = ",d";
+    private static readonly double[] NiceSteps = [1, 2, 5];
     private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
     private readonly string id = "helpers-figure-" + Guid.NewGuid().ToString("N");
     private IReadOnlyList<string> header = [];
@@ -69,6 +81,12 @@ public sealed class Figure
     /// <summary>True for a logarithmic x axis.</summary>
     public bool LogX { get; }
 
+    /// <summary>
+    /// True when x counts whole things (workers, processes): ticks fall on whole numbers only and are
+    /// labelled without decimals, so that a chart of 1, 2 and 4 workers shows no 1.5 workers.
+    /// </summary>
+    public bool IntegerX { get; init; }
+
     /// <summary>The lines, in legend order.</summary>
     public IList<FigureSeries> Series { get; } = [];
 
@@ -84,11 +102,10 @@ public sealed class Figure
     /// <summary>The chart as an SVG image (no XML declaration), drawn by OxyPlot.</summary>
     public string ToSvg()
     {
-        var model = new PlotModel { Title = Title, DefaultFont = "Arial", Background = OxyColors.White };
-        model.Axes.Add(LogX
-            ? new LogarithmicAxis { Position = AxisPosition.Bottom, Title = XTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) }
-            : new LinearAxis { Position = AxisPosition.Bottom, Title = XTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = YTitle, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(235, 235, 235) });
+        // The invariant culture: the same separators as the tables beside the chart, on any machine.
+        var model = new PlotModel { Title = Title, DefaultFont = "Arial", Background = OxyColors.White, Culture = CultureInfo.InvariantCulture };
+        model.Axes.Add(OxyAxis(LogX ? new LogarithmicAxis() : new LinearAxis(), AxisPosition.Bottom, XTitle, XRange(), IntegerX));
+        model.Axes.Add(OxyAxis(new LinearAxis(), AxisPosition.Left, YTitle, YRange(), whole: false));
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside });
         foreach (var (series, index) in Series.Select((s, i) => (s, i)))
         {
@@ -116,6 +133,56 @@ public sealed class Figure
 
         var svg = SvgExporter.ExportToString(model, Width, Height, isDocument: false, new SvgTextMeasurer());
         return svg[svg.IndexOf("<svg", StringComparison.Ordinal)..];
+    }
+
+    /// <summary>
+    /// The x range both renderings show: every point, with a margin on each side (on a logarithmic
+    /// axis, a share of the span of the logarithms; values not above 0 cannot be shown there).
+    /// </summary>
+    internal (double Min, double Max) XRange() => Padded(Series.SelectMany(s => s.X), LogX);
+
+    /// <summary>
+    /// The y range both renderings show: every point and the whole of its error bar, with a margin,
+    /// so that no bar meets or crosses the frame.
+    /// </summary>
+    internal (double Min, double Max) YRange() =>
+        Padded(Series.SelectMany(s => s.Y.SelectMany((y, i) => new[] { y, y - BarPart(s.Below, i), y + BarPart(s.Above, i) })), log: false);
+
+    private static double BarPart(IReadOnlyList<double>? bar, int index) => bar is not null && index < bar.Count ? bar[index] : 0;
+
+    private static (double Min, double Max) Padded(IEnumerable<double> values, bool log)
+    {
+        var scaled = values.Where(v => double.IsFinite(v) && (!log || v > 0)).Select(v => log ? Math.Log10(v) : v).ToList();
+        if (scaled.Count == 0)
+        {
+            return log ? (1, 10) : (0, 1);
+        }
+
+        var (low, high) = (scaled.Min(), scaled.Max());
+
+        // A single value, or a flat line, still needs a range around it.
+        var margin = high > low ? Margin * (high - low) : (log || high == 0 ? 0.5 : Math.Abs(high) * 0.1);
+        return log ? (Math.Pow(10, low - margin), Math.Pow(10, high + margin)) : (low - margin, high + margin);
+    }
+
+    private static Axis OxyAxis(Axis axis, AxisPosition position, string title, (double Min, double Max) range, bool whole)
+    {
+        axis.Position = position;
+        axis.Title = title;
+        axis.MajorGridlineStyle = LineStyle.Solid;
+        axis.MajorGridlineColor = OxyColor.FromRgb(235, 235, 235);
+
+        // Set, not left to OxyPlot, whose range takes in the error bars' lines but with too little room.
+        (axis.Minimum, axis.Maximum) = range;
+        axis.StringFormat = whole ? OxyWhole : OxyNumber;
+        if (whole)
+        {
+            // OxyPlot's steps are 1, 2 or 5 times a power of ten: at least 1, they fall on whole numbers.
+            axis.MinimumMajorStep = 1;
+            axis.MinimumMinorStep = 1;
+        }
+
+        return axis;
     }
 
     /// <summary>The chart for a page: its static image, replaced by the interactive chart where scripts run; then the table.</summary>
@@ -219,11 +286,52 @@ public sealed class Figure
         return (JsonNode)trace;
     })]).ToJsonString();
 
-    private string PlotlyLayout() => new JsonObject
+    /// <summary>plotly's layout: the axes with the same ranges and tick labels as the static image.</summary>
+    internal string PlotlyLayout()
     {
-        ["title"] = new JsonObject { ["text"] = Title },
-        ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = XTitle }, ["type"] = LogX ? "log" : "linear" },
-        ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = YTitle } },
-        ["height"] = Height,
-    }.ToJsonString();
+        var (xMin, xMax) = XRange();
+        var (yMin, yMax) = YRange();
+        var xaxis = new JsonObject
+        {
+            ["title"] = new JsonObject { ["text"] = XTitle },
+            ["type"] = LogX ? "log" : "linear",
+
+            // plotly takes a logarithmic axis's range as powers of ten.
+            ["range"] = LogX ? JsonRange(Math.Log10(xMin), Math.Log10(xMax)) : JsonRange(xMin, xMax),
+            ["tickformat"] = IntegerX ? PlotlyWhole : PlotlyNumber,
+        };
+        if (IntegerX && !LogX)
+        {
+            // With tick0 and dtick, plotly's ticks are tick0 + k × dtick: whole numbers, about ten at most.
+            xaxis["tick0"] = 0;
+            xaxis["dtick"] = WholeStep(xMax - xMin);
+        }
+
+        return new JsonObject
+        {
+            ["title"] = new JsonObject { ["text"] = Title },
+            ["xaxis"] = xaxis,
+            ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = YTitle }, ["range"] = JsonRange(yMin, yMax), ["tickformat"] = PlotlyNumber },
+            ["height"] = Height,
+        }.ToJsonString();
+    }
+
+    private static JsonArray JsonRange(double min, double max) => new(JsonValue.Create(min), JsonValue.Create(max));
+
+    /// <summary>The smallest of 1, 2, 5, 10, 20, 50… that cuts <paramref name="span"/> into at most ten steps.</summary>
+    private static double WholeStep(double span)
+    {
+        for (var power = 1.0; power < 1e15; power *= 10)
+        {
+            foreach (var nice in NiceSteps)
+            {
+                if (span <= 10 * nice * power)
+                {
+                    return nice * power;
+                }
+            }
+        }
+
+        return 1e15;
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Helpers.Notebook;
 
-/// <summary>Speedup curves as an XPlot.Plotly chart, and progress shown in the running cell.</summary>
+/// <summary>Speedup curves as a <see cref="Figure"/>, and progress shown in the running cell.</summary>
 public static class SpeedupChart
 {
     /// <summary>
@@ -19,7 +19,8 @@ public static class SpeedupChart
         var list = curves.ToList();
         var most = list.SelectMany(c => c.Points).Select(p => p.Workers).DefaultIfEmpty(1).Max();
         var cpus = Environment.ProcessorCount;
-        var figure = new Figure(title ?? $"Speedup against workers on {cpus} CPUs", "workers", "speedup (one worker's time ÷ this time)");
+        // Workers are counted: ticks at 1, 2, 3…, never 1.5.
+        var figure = new Figure(title ?? $"Speedup against workers on {cpus} CPUs", "workers", "speedup (one worker's time ÷ this time)") { IntegerX = true };
         figure.Series.Add(new FigureSeries("ideal (speedup = workers)", [1, most], [1, most]) { Dash = "dash", Markers = false, Color = "#808080" });
         figure.Series.Add(new FigureSeries($"CPU count ({cpus})", [cpus, cpus], [0, most]) { Dash = "dot", Markers = false, Color = "#c0c0c0" });
         foreach (var c in list)
@@ -31,7 +32,7 @@ public static class SpeedupChart
             });
         }
 
-        return figure.WithTable(["kind", "workers", "seconds: median (min–max)", "speedup: median (range)"], list.Table().Select(r => (IReadOnlyList<string>)[r.Kind, $"{r.Workers}", r.Seconds, r.Speedup]));
+        return figure.WithTable(["kind", "workers", "seconds: median (min–max)", "speedup: quickest runs (range)"], list.Table().Select(r => (IReadOnlyList<string>)[r.Kind, $"{r.Workers}", r.Seconds, r.Speedup]));
     }
 
     /// <summary>

@@ -13,11 +13,14 @@ public static class SpreadChart
     /// <param name="xTitle">The x axis's title.</param>
     /// <param name="yTitle">The y axis's title.</param>
     /// <param name="logX">A logarithmic x axis, for inputs that grow tenfold.</param>
-    public static Figure ToChart(this IEnumerable<(double X, Spread Y)> measured, string name, string title, string xTitle, string yTitle, bool logX = false)
+    /// <param name="integerX">The inputs count whole things (threads, processes): ticks on whole numbers only (<see cref="Figure.IntegerX"/>).</param>
+    public static Figure ToChart(this IEnumerable<(double X, Spread Y)> measured, string name, string title, string xTitle, string yTitle, bool logX = false, bool integerX = false)
     {
         ArgumentNullException.ThrowIfNull(measured);
         var points = measured.ToList();
-        var figure = new Figure(title, xTitle, yTitle, logX);
+
+        // The axes take in each bar whole and label large counts as 1,000,000, not 1e+06: see Figure.
+        var figure = new Figure(title, xTitle, yTitle, logX) { IntegerX = integerX };
         figure.Series.Add(new FigureSeries(name, [.. points.Select(p => p.X)], [.. points.Select(p => p.Y.Median)])
         {
             Below = [.. points.Select(p => p.Y.Median - p.Y.Min)],

@@ -304,10 +304,10 @@ var pythons = new[] { "fork", "forkserver", "spawn" }
     .Select(method => CPython.TryStart(out _, method)).Where(python => python is not null).ToList();
 var kinds = new List<(string Kind, Func<double, int, double> Ms)>
 {
-    ("helpers, standby", (pause, runs) => StartJoinMs("standby", pause, runs)),
-    ("helpers, spawn", (pause, runs) => StartJoinMs("spawn", pause, runs)),
+    ("the helpers' standby", (pause, runs) => StartJoinMs("standby", pause, runs)),
+    ("the helpers' spawn", (pause, runs) => StartJoinMs("spawn", pause, runs)),
 };
-kinds.AddRange(pythons.Select(python => ($"CPython, {python.StartMethod}", (Func<double, int, double>)python.StartJoinMilliseconds)));
+kinds.AddRange(pythons.Select(python => ($"CPython's {python.StartMethod}", (Func<double, int, double>)python.StartJoinMilliseconds)));
 var ways = new[] { (Way: "after a pause", Pause: 0.3, Runs: 1), (Way: "back to back", Pause: 0.0, Runs: 5) };
 var startCost = Trials.Interleaved(kinds.SelectMany(k => ways.Select(w => (k.Kind, w.Way, w.Pause, w.Runs))).ToList(),
                                    x => kinds.Single(k => k.Kind == x.Kind).Ms(x.Pause, x.Runs), rounds: 8);
@@ -323,8 +323,8 @@ display(startCost.Select(m => ($"{m.Input.Kind}, {m.Input.Way}", m.Result)).ToTa
 // %%
 var ms = startCost.ToDictionary(m => (m.Input.Kind, m.Input.Way), m => m.Result);
 foreach (var way in ways.Select(w => w.Way))
-    foreach (var other in kinds.Select(k => k.Kind).Where(k => k != "helpers, standby"))
-        Console.WriteLine($"{way}: " + Difference.Of("the helpers' standby", ms[("helpers, standby", way)], other, ms[(other, way)]).Reading("ms", "F1", "was quicker than"));
+    foreach (var other in kinds.Select(k => k.Kind).Where(k => k != "the helpers' standby"))
+        Console.WriteLine($"{way}: " + Difference.Of("the helpers' standby", ms[("the helpers' standby", way)], other, ms[(other, way)]).Reading("ms", "F1", "was quicker than"));
 
 // %% [markdown]
 // Whatever the start method, each child is a whole new runtime, and the machine pays for it once per child: `standby` only moves that work to before the child is asked for. This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they can already use every core.

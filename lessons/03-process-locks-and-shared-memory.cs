@@ -129,7 +129,7 @@ int RunTwo(int times, bool locked)
 }
 
 // %%
-const int Times = 1_000_000;
+const int Times = 5_000_000;   // each child adds for a tenth of a second or so: long enough for the two to overlap
 var unlocked = RunTwo(Times, locked: false);
 display($"without the lock: expected {2 * Times:N0}, got {unlocked:N0}, lost {2 * Times - unlocked:N0} updates ({100.0 * (2 * Times - unlocked) / (2 * Times):F1} %)");
 
@@ -186,45 +186,24 @@ display(left.Count == 0
 // %% [markdown]
 // ## 深入 · Going deeper
 //
-// *Optional: this section does not fit in a 45-minute class beside the exercises, and the exercises do not need it; skip to 练习 · Exercises if time is short.* It has two parts: how the number of lost updates varies with the work and from run to run (a measurement that starts 42 child processes), and what happens to the waiters of a lock whose holder dies.
+// *Optional: this section does not fit in a 45-minute class beside the exercises, and the exercises do not need it; skip to 练习 · Exercises if time is short.* It has two parts: how the number of lost updates varies with the work and from run to run (a measurement that starts 40 child processes), and what happens to the waiters of a lock whose holder dies.
 
 // %% [markdown]
 // ### Lost updates against work · 丢失的更新与工作量
 //
-// How many updates are lost as each child does more additions? The unlocked run above was a single draw. Here the same job runs at several sizes, the largest being that run's 1,000,000 additions per child, three times each with two unlocked children, the sizes interleaved (each round visits every size in a different order, so a burst of other work on the machine does not hit one size only). The chart shows the median and, as a bar, the range of the three runs; the sentences under it compare them with the single run. Only unlocked runs are measured: locked runs lose nothing.
+// How many updates are lost as each child does more additions? The unlocked run above was a single draw. Here the same job runs at several sizes, the largest being that run's 5,000,000 additions per child, five times each with two unlocked children, the sizes interleaved (each round visits every size in a different order, so a burst of other work on the machine does not hit one size only). The chart shows the median and, as a bar, the range of the five runs; the sentences under it compare them with the single run. Only unlocked runs are measured: locked runs lose nothing.
 
 // %%
-var sizes = new[] { 1_000, 10_000, 50_000, 100_000, 250_000, 500_000, 1_000_000 };
-var lost = Trials.Interleaved(sizes, n => 2 * n - RunTwo(n, locked: false), rounds: 3);
-display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs (bar: min–max)",
+var sizes = new[] { 10_000, 100_000, 1_000_000, Times };
+var lost = Trials.Interleaved(sizes, n => 2 * n - RunTwo(n, locked: false), rounds: 5);
+display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 5 runs (bar: min–max)",
     $"Two processes, v.Set(v.Get() + 1) without a lock ({CpuCount()} CPUs)", "additions per process", "updates lost", logX: true));
 
 // %% [markdown]
 // What this run shows, computed from the figures above:
 
 // %%
-var quiet = lost.TakeWhile(m => m.Result.Median == 0).ToList();
-var firstLoss = lost.FirstOrDefault(m => m.Result.Median > 0);
-var largest = lost[^1];
-var uneven = lost.Where(m => m.Input > firstLoss.Input && m.Result.Median == 0).Select(m => $"{m.Input:N0}").ToList();
-var whatLost = firstLoss.Result is null
-    ? "No update was lost in this run, at any size: the two children hardly ever ran at the same instant (a single CPU, or other programs took the cores). Rerun the cell when two cores are free."
-    : (quiet.Count > 0 ? $"Up to {quiet[^1].Input:N0} additions per child the median run lost no update: with so little work, one child can finish before the other has woken from the barrier. " : "")
-      + $"At {firstLoss.Input:N0} additions the median run lost {firstLoss.Result.Median:N0} updates"
-      + (firstLoss.Input == largest.Input ? "" : $"; at {largest.Input:N0}, {largest.Result.Median:N0}")
-      + $", with runs from {largest.Result.Min:N0} to {largest.Result.Max:N0} at {largest.Input:N0}. "
-      + "The three runs of a size can differ, because whether an update is lost depends on how the processes happen to interleave."
-      + (uneven.Count > 0 ? $" Yet at {string.Join(" and ", uneven)} additions the median run lost nothing: the children overlapped only part of the time, most likely because other programs took the cores. Rerun the cell when the machine is quieter to see the pattern." : "");
-
-// The single run of "Without the lock" and the chart's runs at the same size: one draw, and three more.
-var oneRun = 2 * Times - unlocked;
-var sameSize = lost.Where(m => m.Input == Times).Select(m => m.Result).FirstOrDefault();
-var oneRunVsChart = sameSize is null ? ""
-    : $" The single run of \"Without the lock\" lost {oneRun:N0} updates at {Times:N0} additions per child; the chart's three runs at that size lost {sameSize.Min:N0} to {sameSize.Max:N0}. "
-      + (oneRun < sameSize.Min || oneRun > sameSize.Max
-          ? "The single run lies outside that range, which is no contradiction: how many updates are lost depends on how long the two children really added at the same instant, and that changes from run to run with what else the machine is doing; three runs show part of the spread, not all of it."
-          : "The single run lies within that range: each run is one draw from the same spread.");
-display(whatLost + oneRunVsChart);
+display(LostUpdates.Of(2, "process", lost).Reading(oneRun: (Times, 2 * Times - unlocked)));
 
 // %% [markdown]
 // ### A lock whose holder died · 持锁进程崩溃

@@ -105,12 +105,12 @@ display($"lock: {withLock:N0} in {lockTime:F0} ms;  Interlocked: {withInterlocke
 //
 // *Optional.* This measurement does not fit in a 45-minute class: take it when there is time, or after class. The cells after this section use nothing defined in it.
 //
-// How many updates are lost at each amount of work, without a lock? Each count of additions per thread is measured three times, the counts interleaved so that a burst of other work does not hit one count only; the chart shows the median and, as a bar, the range. The largest count is the race section's, a million, so that its single run can be set beside these three.
+// How many updates are lost at each amount of work, without a lock? Each count of additions per thread is measured five times, the counts interleaved so that a burst of other work does not hit one count only; the chart shows the median and, as a bar, the range. The largest count is the race section's, a million, so that its single run can be set beside these five.
 
 // %%
 var sizes = new[] { 1_000, 10_000, 100_000, 250_000, 500_000, Times };
-var lost = Trials.Interleaved(sizes, n => Threads * (double)n - Race(Threads, n, b => b.Counter++), rounds: 3);
-display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 3 runs (bar: min–max)",
+var lost = Trials.Interleaved(sizes, n => Threads * (double)n - Race(Threads, n, b => b.Counter++), rounds: 5);
+display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 5 runs (bar: min–max)",
     $"{Threads} threads, counter++ without a lock ({CpuCount()} CPUs)", "additions per thread", "updates lost", logX: true));
 
 // %% [markdown]
@@ -153,22 +153,7 @@ display(firstLoss.Result is null
 // Shown safely: the second `Wait` has a timeout, so it returns `false` rather than hanging the kernel.
 
 // %%
-var semaphore = new SemaphoreSlim(1, 1);
-semaphore.Wait();
-var again = semaphore.Wait(TimeSpan.FromSeconds(0.5));   // without the timeout: a deadlock
-Console.WriteLine($"SemaphoreSlim(1,1), taken again by its holder: {again} (would wait forever)");
-semaphore.Release();
-
-var gate = new object();
-lock (gate)
-{
-    lock (gate) Console.WriteLine("lock (Monitor), taken again by its holder: fine (reentrant)");
-}
-
-var lck = new System.Threading.Lock();
-using (lck.EnterScope())
-using (lck.EnterScope())
-    Console.WriteLine("System.Threading.Lock, taken again by its holder: fine (reentrant)");
+display(LostUpdates.Of(Threads, "thread", lost).Reading(oneRun: (Times, Threads * Times - unsafeResult)));
 
 // %% [markdown]
 // ## The note's `acquire(1)` · acquire(timeout) 与 with

@@ -260,3 +260,47 @@ public sealed class BatchReadingTests
         Assert.Contains("a task took less than 0.2 s, or more workers ran than 4", new Batch(10, 0.2, 4, 0.5).Reading(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Lost updates against work, read on made-up counts.</summary>
+public sealed class LostUpdatesReadingTests
+{
+    private static LostUpdates Lost(params (int Additions, double[] Lost)[] sizes) =>
+        LostUpdates.Of(2, "process", sizes.Select(s => (s.Additions, Spread.Of(s.Lost))));
+
+    [Fact]
+    public void Losses_that_grow_with_work_are_read_as_the_lesson_with_the_quiet_sizes_and_the_share_lost()
+    {
+        var lost = Lost((1_000, [0, 0, 0, 0, 0]), (100_000, [10, 20, 30, 40, 50]), (1_000_000, [900, 1_000, 1_100, 1_200, 1_300]));
+
+        var text = lost.Reading();
+
+        Assert.StartsWith("Up to 1,000 additions per process, no run lost an update", text, StringComparison.Ordinal);
+        Assert.Contains("At 1,000,000 additions per process, the runs lost 900 to 1,300 updates (median 1,100, 0.1 % of 2,000,000).", text, StringComparison.Ordinal);
+        Assert.Contains("More work lost more: the runs at 1,000,000 additions lost more than those at 100,000", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_loss_anywhere_says_the_workers_never_overlapped()
+    {
+        Assert.StartsWith("No update was lost at any size in this run: the 2 processes never wrote", Lost((10, [0, 0, 0, 0]), (100, [0, 0, 0, 0])).Reading(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Losses_that_do_not_grow_say_the_run_does_not_show_it_and_noise_says_it_cannot_tell()
+    {
+        var flat = Lost((1_000, [500, 600, 700, 800, 900]), (1_000_000, [10, 20, 30, 40, 50]));
+        var noisy = Lost((1_000, [10, 500, 30, 900, 50]), (1_000_000, [20, 600, 40, 1_000, 60]));
+
+        Assert.Contains("This run does not show more work losing more", flat.Reading(), StringComparison.Ordinal);
+        Assert.Contains("More work seemed to lose more, but this run cannot tell", noisy.Reading(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_run_is_set_beside_the_runs_of_its_size()
+    {
+        var lost = Lost((1_000, [0, 0, 0, 0, 0]), (1_000_000, [900, 1_000, 1_100, 1_200, 1_300]));
+
+        Assert.EndsWith("lost 1,050: within this range, one draw from the same spread.", lost.Reading((1_000_000, 1_050)), StringComparison.Ordinal);
+        Assert.Contains("lost 5,000: outside this range, which is no contradiction", lost.Reading((1_000_000, 5_000)), StringComparison.Ordinal);
+    }
+}

@@ -254,6 +254,8 @@ using (var started = new mp.Event())
 // ## Speedup against cpu_count · 加速比
 //
 // A CPU-bound job: counting the primes below 5,000,000 by trial division, cut into 48 ranges, a few seconds on one worker. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs five times, interleaved with the other counts. **Speedup** is the one-worker time divided by the time with *n* workers, each count read by its quickest run (other work on the machine only ever adds time, so the quickest run is the best estimate of the work itself); the bar on the chart allows for the medians too. **Efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
+//
+// Each round also measures how much of the machine this kernel has: the same spin on one thread, then on `CpuCount()` threads at once (`CpuShare`). Other programs (a browser, a video call, another student's job on a shared server) take CPU time, and no speedup can pass what they leave; the reading starts with that share.
 
 // %%
 int CountPrimes(int from, int to)
@@ -268,13 +270,6 @@ int CountPrimes(int from, int to)
     }
     return count;
 }
-
-// %% [markdown]
-// First, how much of the machine this kernel has right now: the same spin on one thread, then on `CpuCount()` threads at once (`CpuShare.Measure`, about a second). Other programs (a browser, a video call, another student's job on a shared server) take CPU time, and no speedup can pass what they leave:
-
-// %%
-var share = CpuShare.Measure();
-display(share.Reading());
 
 // %% [markdown]
 // One pool per worker count, each given a first, untimed map before the clock runs; then the job on each pool:
@@ -294,10 +289,10 @@ Console.WriteLine($"primes below {Limit:N0}: {total:N0}");
 display(new[] { curve }.ToChart());
 
 // %% [markdown]
-// What the figures say, in sentences computed from them and from the share measured above (the table under the chart has the figures):
+// What the figures say, in sentences computed from them and from the share of the machine measured in the same rounds (the table under the chart has the figures):
 
 // %%
-display(curve.Reading(CpuCount(), share));
+display(curve.Reading(CpuCount()));
 
 // %% [markdown]
 // **Reading the chart.** The ideal line is what *n* workers would give if nothing were shared: *n* times as fast. The job is almost entirely parallel: the ranges are independent, and only 48 small messages and the final sum are serial. So up to `CpuCount()` workers the measured curve can only fall short of the ideal through what the machine shares: memory bandwidth, caches, other programs, and, on a virtual machine, CPUs that are not wholly ours. **Amdahl's law** bounds the speedup by the serial part: if a fraction *p* of the work can run in parallel, *n* workers give at most

@@ -223,17 +223,16 @@ void WithThreads(int n)
 }
 
 // %% [markdown]
-// The measurement. First, how much of the machine this kernel has right now (`CpuShare.Measure`: the same spin on one thread, then on `CpuCount()` threads at once), since no speedup can pass it. Each pool is started before the clock runs, as a pool is made to be reused; CPython runs beside the kernel in one `python3` process that answers each request with its own wall time (`Helpers.Measure.CPython`). Where `python3` is not installed, the cell says so and measures .NET only.
+// The measurement. Each pool is started before the clock runs, as a pool is made to be reused; CPython runs beside the kernel in one `python3` process that answers each request with its own wall time (`Helpers.Measure.CPython`). Where `python3` is not installed, the cell says so and measures .NET only. `Parallel.ForEach` takes the ranges through a load-balancing partitioner (`Partitioner.Create(ranges, loadBalance: true)`): by default it would cut the array into fixed blocks, and the block with the highest numbers, the slowest to test, would leave a worker alone at the end. Each round also measures how much of the machine this kernel has (`CpuShare`: the same spin on one thread, then on `CpuCount()` threads at once), since no speedup can pass it.
 
 // %%
-var share = CpuShare.Measure();
 var counts = Speedup.DefaultWorkerCounts();
 var pools = counts.ToDictionary(n => n, n => new mp.Pool(n));
 var python = CPython.TryStart(out var noPython);
 var jobs = new List<(string, Func<int, double>)>
 {
     ("threads", n => Trials.Seconds(() => WithThreads(n))),
-    ("Parallel.ForEach", n => Trials.Seconds(() => Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = n }, r => CountPrimes(r.Item1, r.Item2)))),
+    ("Parallel.ForEach", n => Trials.Seconds(() => Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(ranges, loadBalance: true), new ParallelOptions { MaxDegreeOfParallelism = n }, r => CountPrimes(r.Item1, r.Item2)))),
     ("process Pool", n => Trials.Seconds(() => pools[n].Starmap(CountPrimes, ranges, chunksize: 1))),
 };
 if (python is not null)
@@ -251,7 +250,7 @@ display(curves.ToChart($"Threads vs processes on CPU-bound work ({CpuCount()} CP
 // What this run shows, in sentences computed from the figures above and the share of the machine (a kind "ran clearly faster" only when nearly every pairing of its one-worker runs with its runs at `CpuCount()` workers agrees, the rule of notebook 01; otherwise the sentence gives the direction seen and says the run cannot tell). Look for which kinds scaled and which did not:
 
 // %%
-display(curves.Reading(CpuCount(), share));
+display(curves.Reading(CpuCount()));
 
 // %% [markdown]
 // **Why it matters.** Where CPython's threads cannot make Python code faster, its processes can: that is why the note's first four sections use processes. C# has no GIL, so C# code uses threads (or `Parallel`, or `Task`) for CPU-bound work, and keeps processes for isolation, when a crash or a kill must not take the rest down.

@@ -127,7 +127,7 @@ catch (DivideByZeroException e)
 // %% [markdown]
 // ## 加速比 · Two silos beside the process pool
 //
-// Notebook 04's job, counting the primes below 5,000,000 by trial division in 48 ranges, runs here four ways in one run, interleaved: a process `Pool` of 1 and 2 workers, and a `ClusterPool` of 1 worker (on one silo) and 2 workers (one per silo). Every pool is started and given a first, untimed task before the clock runs. The two silos share this machine's cores, as the two processes do, so do not expect the cluster to beat the pool here: look at how far its curve lies below the pool's, which is what the cluster's messages cost on top of the same work. First, how much of the machine this kernel has right now (`CpuShare.Measure`, as in notebook 04):
+// Notebook 04's job, counting the primes below 5,000,000 by trial division in 48 ranges, runs here four ways in one run, interleaved: a process `Pool` of 1 and 2 workers, and a `ClusterPool` of 1 worker (on one silo) and 2 workers (one per silo). Every pool is started and given a first, untimed task before the clock runs. The two silos share this machine's cores, as the two processes do, so do not expect the cluster to beat the pool here: look at how far its curve lies below the pool's, which is what the cluster's messages cost on top of the same work. Each round also measures how much of the machine this kernel has (`CpuShare`, as in notebook 04).
 
 // %%
 int CountPrimes(int from, int to)
@@ -149,7 +149,6 @@ int Echo(int x) => x;
 // The pools, one per kind and worker count, each warmed up; then the job on each, five rounds, interleaved, each count read by its quickest run:
 
 // %%
-var share = CpuShare.Measure();
 const int Limit = 5_000_000, Ranges = 48;
 var ranges = Enumerable.Range(0, Ranges).Select(i => (i * Limit / Ranges, (i + 1) * Limit / Ranges)).ToList();
 int[] workerCounts = [1, 2];
@@ -181,7 +180,7 @@ display(roundTrips.ToTable("F0"));
 // What the figures of this run say: how each kind sped up with two workers, whether a task's round trip was clearly quicker on one, and what that round trip weighs against a range of work (the rule for "clearly" is notebook 01's):
 
 // %%
-Console.WriteLine(curves.Reading(2, share));
+Console.WriteLine(curves.Reading(2));
 Console.WriteLine("• " + Difference.Of("A task's round trip in the process pool", roundTrips[0].Result, "on the cluster", roundTrips[1].Result).Reading("µs", "F0", "took less time than"));
 var rangeMs = 1000 * curves[0].At(1).Seconds.Min / Ranges;                               // one range's work, on one worker
 var extraMs = (roundTrips[1].Result.Min - roundTrips[0].Result.Min) / 1000;               // the cluster's message beyond the pool's

@@ -30,18 +30,16 @@ public sealed record CpuShare(double Cpus, int Of, Spread Alone, Spread Together
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A spin lasts more than 0 and at most 10 seconds.");
         }
 
-        var cpus = Environment.ProcessorCount;
-        var steps = Calibrate(seconds);
+        var spinner = Spinner.Calibrated(seconds);
         var alone = new List<double>(rounds);
         var together = new List<double>(rounds);
         for (var round = 0; round < rounds; round++)
         {
-            alone.Add(Trials.Seconds(() => Spin(steps)));
-            together.Add(Trials.Seconds(() => SpinOnAll(steps, cpus)));
+            alone.Add(spinner.Alone());
+            together.Add(spinner.Together());
         }
 
-        var (one, all) = (Spread.Of(alone), Spread.Of(together));
-        return new CpuShare(Math.Min(cpus, cpus * one.Min / all.Min), cpus, one, all);
+        return From(alone, together);
     }
 
     /// <summary>True if the share is below <see cref="Busy"/> of the CPU count: other programs held part of the machine.</summary>
@@ -55,13 +53,33 @@ public sealed record CpuShare(double Cpus, int Of, Spread Alone, Spread Together
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"about {Cpus:F1} CPUs' worth of {Of}");
 
-    // How many spin steps take about `seconds` on this CPU: a short run, then scaled.
-    private static long Calibrate(double seconds)
+    /// <summary>The share from spins timed elsewhere (interleaved with a measurement, as <see cref="Speedup"/> does), each side read by its quickest.</summary>
+    internal static CpuShare From(IEnumerable<double> alone, IEnumerable<double> together)
     {
-        const long probe = 1L << 20;
-        _ = Spin(probe); // compiled before it is timed
-        var best = Enumerable.Range(0, 3).Min(_ => Trials.Seconds(() => Spin(probe)));
-        return Math.Max(probe, (long)(probe * seconds / Math.Max(best, 1e-6)));
+        var cpus = Environment.ProcessorCount;
+        var (one, all) = (Spread.Of(alone), Spread.Of(together));
+        return new CpuShare(Math.Min(cpus, cpus * one.Min / all.Min), cpus, one, all);
+    }
+
+    /// <summary>The spin, calibrated once: one thread alone, or one on every CPU at once; each returns its wall time in seconds.</summary>
+    internal sealed class Spinner
+    {
+        private readonly long steps;
+
+        private Spinner(long steps) => this.steps = steps;
+
+        /// <summary>A spin that takes about <paramref name="seconds"/> on an idle CPU: a short run, then scaled.</summary>
+        public static Spinner Calibrated(double seconds)
+        {
+            const long probe = 1L << 20;
+            _ = Spin(probe); // compiled before it is timed
+            var best = Enumerable.Range(0, 3).Min(_ => Trials.Seconds(() => Spin(probe)));
+            return new Spinner(Math.Max(probe, (long)(probe * seconds / Math.Max(best, 1e-6))));
+        }
+
+        public double Alone() => Trials.Seconds(() => Spin(steps));
+
+        public double Together() => SpinOnAll(steps, Environment.ProcessorCount);
     }
 
     private static double SpinOnAll(long steps, int threads)

@@ -30,6 +30,9 @@ public sealed record SpeedupPoint(int Workers, Spread Seconds, double Speedup, d
 /// <param name="Points">The points, by worker count; the first is one worker.</param>
 public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Points)
 {
+    /// <summary>How much of the machine the measurement had, measured in its own rounds (<see cref="Speedup.Compare(IEnumerable{ValueTuple{string, Func{int, double}}}, IEnumerable{int}?, int)"/>); null for a curve made from times measured elsewhere.</summary>
+    public CpuShare? Share { get; init; }
+
     /// <summary>The point measured with the most workers not above <paramref name="workers"/>.</summary>
     public SpeedupPoint At(int workers) => Points.Last(p => p.Workers <= workers);
 
@@ -45,8 +48,13 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
 
     /// <summary>What this curve shows at <paramref name="cpus"/> workers and beyond, in sentences computed from its figures.</summary>
     /// <param name="cpus">The CPU count (<see cref="Environment.ProcessorCount"/>).</param>
-    /// <param name="share">How much of the machine the measurement had (<see cref="CpuShare.Measure"/>), to say how far the speedup could rise; none if null.</param>
-    public string Reading(int cpus, CpuShare? share = null) => string.Join(" ", Sentences(cpus, share, detailed: true));
+    /// <param name="share">How much of the machine the measurement had, to say how far the speedup could rise; if null, the curve's own <see cref="Share"/>, measured in its rounds.</param>
+    public string Reading(int cpus, CpuShare? share = null)
+    {
+        share ??= Share;
+        var sentences = Sentences(cpus, share, detailed: true).Select(s => char.ToUpperInvariant(s[0]) + s[1..]);
+        return string.Join(" ", share is null ? sentences : sentences.Prepend(share.Reading()));
+    }
 
     /// <summary>As <see cref="Reading"/>, for the figures of one curve among several: its name first, in fewer words.</summary>
     internal IEnumerable<string> Sentences(int cpus, CpuShare? share, bool detailed)
@@ -80,7 +88,7 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
             var check = share is { Shared: true }
                 ? string.Create(CultureInfo.InvariantCulture, $" This process had only about {share.Cpus:F1} CPUs' worth of time, so close other programs and rerun before concluding.")
                 : "";
-            yield return $"{name}{at.Workers} workers ran the job no faster than one ({figures}): this run found no speedup.{check}";
+            yield return $"{name}{at.Workers} workers ran the job no faster than one: {figures}. This run found no speedup.{check}";
         }
         else
         {
@@ -101,7 +109,7 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
             var over = Points[^1];
             var beyond = Difference.Of(Workers(over.Workers), over.Seconds, Workers(at.Workers), at.Seconds);
             yield return beyond.Clear && beyond.ALess
-                ? string.Create(CultureInfo.InvariantCulture, $"{name}{over.Workers} workers were faster still ({over.Speedup:F2}×), which more workers than CPUs should not give on an idle machine: other work competed for the CPUs, and more workers win a larger share of them.")
+                ? string.Create(CultureInfo.InvariantCulture, $"{name}{over.Workers} workers were faster still ({over.Speedup:F2}×), which more workers than CPUs cannot give by themselves: either other work competed for the CPUs (more workers win a larger share of them), or the work was shared unevenly among fewer workers (one left with the slow part while another idled).")
                 : string.Create(CultureInfo.InvariantCulture, $"{name}beyond {at.Workers} workers the job got no faster ({over.Speedup:F2}× at {over.Workers}): every CPU already had a worker, and the extra workers only take turns.");
         }
     }
@@ -141,6 +149,9 @@ public sealed class SpeedupRow
 /// </summary>
 public static class Speedup
 {
+    // How long one spin of the share's measurement takes, twice a round: short beside the jobs' runs.
+    private const double ShareSpinSeconds = 0.2;
+
     /// <summary>1, 2, …, the CPU count, then twice the CPU count.</summary>
     public static IReadOnlyList<int> DefaultWorkerCounts() =>
         [.. Enumerable.Range(1, Environment.ProcessorCount), 2 * Environment.ProcessorCount];
@@ -184,9 +195,17 @@ public static class Speedup
             throw new ArgumentException("Speedup is measured against one worker: the counts must include 1.", nameof(workerCounts));
         }
 
-        var inputs = list.SelectMany((_, job) => counts.Select(n => (Job: job, Workers: n))).ToList();
-        var measured = Trials.Interleaved<(int Job, int Workers)>(inputs, x => list[x.Job].Seconds(x.Workers), rounds, warmUp: list.Select((_, job) => (job, counts[^1])));
-        return [.. list.Select((job, j) => FromTimes(job.Name, measured.Where(m => m.Input.Job == j).Select(m => (m.Input.Workers, m.Result))))];
+        // The share of the machine is measured in the same rounds, between the jobs' runs: a spin alone
+        // (job -1) and one on every CPU (job -2), so that it tells what the runs themselves had.
+        var spinner = CpuShare.Spinner.Calibrated(ShareSpinSeconds);
+        var inputs = list.SelectMany((_, job) => counts.Select(n => (Job: job, Workers: n))).Append((-1, 0)).Append((-2, 0)).ToList();
+        var measured = Trials.Interleaved<(int Job, int Workers)>(
+            inputs,
+            x => x.Job switch { -1 => spinner.Alone(), -2 => spinner.Together(), _ => list[x.Job].Seconds(x.Workers) },
+            rounds,
+            warmUp: list.Select((_, job) => (job, counts[^1])));
+        var share = CpuShare.From(measured.Single(m => m.Input.Job == -1).Result.Values, measured.Single(m => m.Input.Job == -2).Result.Values);
+        return [.. list.Select((job, j) => FromTimes(job.Name, measured.Where(m => m.Input.Job == j).Select(m => (m.Input.Workers, m.Result))) with { Share = share })];
     }
 
     /// <summary>A curve from times measured elsewhere: each worker count with the spread of its wall times (<see cref="Spread.Of(IEnumerable{double})"/>).</summary>
@@ -220,12 +239,13 @@ public static class Speedup
     /// </summary>
     /// <param name="curves">The curves, measured together (<see cref="Compare(IEnumerable{ValueTuple{string, Func{int, double}}}, IEnumerable{int}?, int)"/>).</param>
     /// <param name="cpus">The CPU count (<see cref="Environment.ProcessorCount"/>).</param>
-    /// <param name="share">How much of the machine the measurement had; none if null.</param>
+    /// <param name="share">How much of the machine the measurement had; if null, the curves' own (<see cref="SpeedupCurve.Share"/>).</param>
     public static string Reading(this IEnumerable<SpeedupCurve> curves, int cpus, CpuShare? share = null)
     {
         ArgumentNullException.ThrowIfNull(curves);
         var list = curves.ToList();
         var lines = new List<string>();
+        share ??= list.Select(c => c.Share).FirstOrDefault(s => s is not null);
         if (share is not null)
         {
             lines.Add(share.Reading());

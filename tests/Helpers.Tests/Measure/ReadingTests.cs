@@ -95,7 +95,7 @@ public sealed class SpeedupReadingTests
         Assert.True(curve.Against1(2).Clear);
         Assert.Contains("2 workers ran the job 1.98× as fast as one", text, StringComparison.Ordinal);
         Assert.Contains("close to the ideal", text, StringComparison.Ordinal);
-        Assert.Contains("beyond 2 workers the job got no faster (1.96× at 4)", text, StringComparison.Ordinal);
+        Assert.Contains(". Beyond 2 workers the job got no faster (1.96× at 4)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("cannot tell", text, StringComparison.Ordinal);
     }
 
@@ -108,8 +108,8 @@ public sealed class SpeedupReadingTests
         var busy = curve.Reading(2, Share(1.1));
 
         Assert.False(curve.Against1(2).Clear);
-        Assert.StartsWith("2 workers ran the job no faster than one (1.05× as fast as one", quiet, StringComparison.Ordinal);
-        Assert.EndsWith("this run found no speedup.", quiet, StringComparison.Ordinal);
+        Assert.StartsWith("This process had about 1.9 CPUs' worth of time of the machine's 2: nearly all of it. 2 workers ran the job no faster than one: 1.05× as fast as one", quiet, StringComparison.Ordinal);
+        Assert.EndsWith("This run found no speedup.", quiet, StringComparison.Ordinal);
         Assert.EndsWith("This process had only about 1.1 CPUs' worth of time, so close other programs and rerun before concluding.", busy, StringComparison.Ordinal);
         Assert.DoesNotContain("beyond", quiet, StringComparison.Ordinal);
     }
@@ -161,7 +161,7 @@ public sealed class SpeedupReadingTests
     {
         var curve = Curve(One, [1.5, 1.51, 1.52, 1.53, 1.54], [1.1, 1.11, 1.12, 1.13, 1.14]);
 
-        Assert.Contains("4 workers were faster still (1.82×), which more workers than CPUs should not give on an idle machine", curve.Reading(2), StringComparison.Ordinal);
+        Assert.Contains("4 workers were faster still (1.82×), which more workers than CPUs cannot give by themselves", curve.Reading(2), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,11 +187,23 @@ public sealed class SpeedupReadingTests
     }
 
     [Fact]
+    public void A_measured_curve_carries_the_share_of_the_machine_measured_in_its_own_rounds_and_reads_it_first()
+    {
+        var curves = Speedup.Compare([("sleep", (Func<int, double>)(n => 0.01 / n))], [1, 2], rounds: 4);
+
+        var share = Assert.IsType<CpuShare>(curves[0].Share);
+        Assert.Equal(4, share.Alone.Count);
+        Assert.InRange(share.Cpus, 0.5, Environment.ProcessorCount);
+        Assert.StartsWith("This process had about", curves[0].Reading(Environment.ProcessorCount), StringComparison.Ordinal);
+        Assert.StartsWith("• This process had about", curves.Reading(Environment.ProcessorCount), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void One_cpu_has_no_speedup_to_read()
     {
         var curve = Speedup.FromTimes("pool", [(1, Spread.Of(One)), (2, Spread.Of(One))]);
 
-        Assert.Contains("only one worker was measured on this 1-CPU machine", curve.Reading(1), StringComparison.Ordinal);
+        Assert.Contains("Only one worker was measured on this 1-CPU machine", curve.Reading(1), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,6 +116,37 @@ public sealed class LessonTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void An_imported_setup_is_its_files_csharp_cells_translated_and_its_markdown_left_out()
+    {
+        const string Dib = "#!meta\n\n{\"kernelInfo\":{}}\n\n#!markdown\n\n# Setup\n\n#!csharp\n\n"
+            + "var b = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(\"dotnet\", \"build ../Helpers.csproj\"))!;\n\n"
+            + "#!csharp\n\n#r \"../bin/Helpers.dll\"\nusing mp = Helpers.Multiprocessing;\nConsole.WriteLine(\"loaded\");\n";
+        var read = new List<string>();
+        var lesson = Lesson.FromNotebook(
+            new JsonObject { ["cells"] = new JsonArray(Code("#!import setup.dib"), Code("Console.WriteLine(2);")), ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString(),
+            "99-test.ipynb",
+            file => { read.Add(file); return Dib; });
+
+        Assert.Equal(["setup.dib"], read);
+        Assert.Contains("// %% [raw]\n#:project ../Helpers.csproj\n", lesson, StringComparison.Ordinal);
+        Assert.Contains("using mp = Helpers.Multiprocessing;\n", lesson, StringComparison.Ordinal);
+        Assert.True(lesson.IndexOf("Console.WriteLine(\"loaded\");", StringComparison.Ordinal) < lesson.IndexOf("Console.WriteLine(2);", StringComparison.Ordinal));
+        Assert.DoesNotContain("# Setup", lesson, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n#!", lesson, StringComparison.Ordinal);   // named in a comment only
+    }
+
+    [Fact]
+    public void A_setup_cell_with_more_than_imports_stops_the_generator()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Lesson.FromNotebook(
+            new JsonObject { ["cells"] = new JsonArray(Code("#!import setup.dib\nConsole.WriteLine(1);", id: "setup")), ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString(),
+            "99-test.ipynb",
+            _ => "#!csharp\nConsole.WriteLine(0);\n"));
+
+        Assert.Contains("99-test.ipynb, cell setup: a setup cell holds only #!import lines", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_magic_or_reference_without_a_counterpart_stops_the_generator_naming_its_cell()
     {
         var magic = Assert.Throws<InvalidOperationException>(() => Generate(Code("#!time\nConsole.WriteLine(1);", id: "slow")));

@@ -320,8 +320,8 @@ display(queueCost.Select(m => ($"{m.Input}: queue, µs a message", m.Result)).Co
 // %%
 Console.WriteLine(python is null
     ? "No CPython figures: install python3 and rerun the cells above to compare."
-    : Difference.Of("A message through the helpers' queue", queueCost[0].Result, "through CPython's", queueCost[1].Result).Reading("µs", "F2", "was quicker than") + "\n"
-      + Difference.Of("A round trip through the helpers' pipe", pipeCost[0].Result, "through CPython's", pipeCost[1].Result).Reading("µs", "F2", "was quicker than"));
+    : "A message: " + Difference.Of("the helpers' queue", queueCost[0].Result, "CPython's queue", queueCost[1].Result).Reading("µs", "F2", "was quicker than") + "\n"
+      + "A round trip: " + Difference.Of("the helpers' pipe", pipeCost[0].Result, "CPython's pipe", pipeCost[1].Result).Reading("µs", "F2", "was quicker than"));
 
 // %% [markdown]
 // Every message has a fixed cost on top of its bytes, so to move more data, send fewer and larger messages (a batch of 1 000 numbers instead of 1 000 messages). `tests/Benchmarks` (`dotnet run -c Release --project tests/Benchmarks`) measures the same with more messages, beside CPython's `spawn`, `forkserver` and `fork`.

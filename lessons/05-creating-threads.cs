@@ -223,7 +223,7 @@ void WithThreads(int n)
 }
 
 // %% [markdown]
-// The measurement. Each pool is started before the clock runs, as a pool is made to be reused; CPython runs beside the kernel in one `python3` process that answers each request with its own wall time (`Helpers.Measure.CPython`). Where `python3` is not installed, the cell says so and measures .NET only. `Parallel.ForEach` takes the ranges through a load-balancing partitioner (`Partitioner.Create(ranges, loadBalance: true)`): by default it would cut the array into fixed blocks, and the block with the highest numbers, the slowest to test, would leave a worker alone at the end. Each round also measures how much of the machine this kernel has (`CpuShare`: the same spin on one thread, then on `CpuCount()` threads at once), since no speedup can pass it.
+// The measurement. Each pool is started before the clock runs, as a pool is made to be reused; CPython runs beside the kernel in one `python3` process that answers each request with its own wall time (`Helpers.Measure.CPython`). Where `python3` is not installed, the cell says so and measures .NET only. `Parallel.ForEach` takes the ranges one at a time (`Partitioner.Create(ranges, EnumerablePartitionerOptions.NoBuffering)`), as the threads do: by default it cuts an array into blocks, and the block with the highest numbers, the slowest to test, can leave one worker alone at the end. Each round also measures how much of the machine this kernel has (`CpuShare`: the same spin on one thread, then on `CpuCount()` threads at once), since no speedup can pass it.
 
 // %%
 var counts = Speedup.DefaultWorkerCounts();
@@ -232,7 +232,7 @@ var python = CPython.TryStart(out var noPython);
 var jobs = new List<(string, Func<int, double>)>
 {
     ("threads", n => Trials.Seconds(() => WithThreads(n))),
-    ("Parallel.ForEach", n => Trials.Seconds(() => Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(ranges, loadBalance: true), new ParallelOptions { MaxDegreeOfParallelism = n }, r => CountPrimes(r.Item1, r.Item2)))),
+    ("Parallel.ForEach", n => Trials.Seconds(() => Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(ranges, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = n }, r => CountPrimes(r.Item1, r.Item2)))),
     ("process Pool", n => Trials.Seconds(() => pools[n].Starmap(CountPrimes, ranges, chunksize: 1))),
 };
 if (python is not null)

@@ -50,15 +50,22 @@ public sealed record Difference(string A, Spread AFigures, string B, Spread BFig
     /// <summary>True if A's figures were mostly the smaller (the direction seen, clear or not).</summary>
     public bool ALess => ALessShare > 0.5;
 
-    /// <summary>The larger minimum over the smaller: how many times less the one that was less took (1 if the minimums are equal).</summary>
+    /// <summary>
+    /// How many times less the one that was less (by <see cref="ALess"/>) took: the other's minimum over
+    /// its minimum, or, if the minimums point the other way, the ratio of the medians; 1 if neither agrees.
+    /// </summary>
     public double Ratio
     {
         get
         {
-            var (small, large) = ALess ? (AFigures.Min, BFigures.Min) : (BFigures.Min, AFigures.Min);
-            return small <= 0 ? (large <= 0 ? 1 : double.PositiveInfinity) : large / small;
+            var (less, more) = ALess ? (AFigures, BFigures) : (BFigures, AFigures);
+            return less.Min < more.Min ? RatioOf(less.Min, more.Min)
+                : less.Median < more.Median ? RatioOf(less.Median, more.Median)
+                : 1;
         }
     }
+
+    private static double RatioOf(double small, double large) => small <= 0 ? double.PositiveInfinity : large / small;
 
     // U: the pairs where A's figure is the smaller, a tie counting half.
     private double U => AFigures.Values.Sum(x => BFigures.Values.Sum(y => x < y ? 1.0 : x == y ? 0.5 : 0.0));
@@ -77,7 +84,7 @@ public sealed record Difference(string A, Spread AFigures, string B, Spread BFig
         var pairs = (int)Math.Round(Math.Max(ALessShare, 1 - ALessShare) * AFigures.Values.Count * BFigures.Values.Count);
         var all = AFigures.Values.Count * BFigures.Values.Count;
         var figures = string.Create(CultureInfo.InvariantCulture, $"best {F(loFigures.Min)} against {F(hiFigures.Min)}, medians {F(loFigures.Median)} and {F(hiFigures.Median)}");
-        if (ALessShare == 0.5)
+        if (ALessShare == 0.5 || Ratio == 1)
         {
             return $"{A} and {B} could not be told apart in this run ({figures}).";
         }

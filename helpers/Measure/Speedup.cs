@@ -110,7 +110,9 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
             var beyond = Difference.Of(Workers(over.Workers), over.Seconds, Workers(at.Workers), at.Seconds);
             yield return beyond.Clear && beyond.ALess
                 ? string.Create(CultureInfo.InvariantCulture, $"{name}{over.Workers} workers were faster still ({over.Speedup:F2}×), which more workers than CPUs cannot give by themselves: either other work competed for the CPUs (more workers win a larger share of them), or the work was shared unevenly among fewer workers (one left with the slow part while another idled).")
-                : string.Create(CultureInfo.InvariantCulture, $"{name}beyond {at.Workers} workers the job got no faster ({over.Speedup:F2}× at {over.Workers}): every CPU already had a worker, and the extra workers only take turns.");
+                : beyond.Clear
+                    ? string.Create(CultureInfo.InvariantCulture, $"{name}beyond {at.Workers} workers the job got slower ({over.Speedup:F2}× at {over.Workers}): every CPU already had a worker, and the extra workers only add switching between them.")
+                    : string.Create(CultureInfo.InvariantCulture, $"{name}beyond {at.Workers} workers the job got no faster that this run can tell ({over.Speedup:F2}× at {over.Workers}, against {at.Speedup:F2}× at {at.Workers}): every CPU already had a worker, and the extra workers only take turns.");
         }
     }
 

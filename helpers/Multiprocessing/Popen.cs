@@ -34,6 +34,7 @@ internal sealed partial class Popen : IDisposable
     private readonly System.Threading.Lock gate = new();
     private int? reportedCode;
     private int? returnCode;
+    private Task? exited;
     private int signalSent;
 
     /// <summary>Starts the child and hands it <paramref name="request"/>.</summary>
@@ -124,8 +125,8 @@ internal sealed partial class Popen : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for the child to exit; returns its exit code, or <see langword="null"/> if it is still running.</summary>
     public int? Wait(TimeSpan timeout) => returnCode ?? (os.WaitForExit(timeout) ? Finish() : null);
 
-    /// <summary>Completes when the child has exited.</summary>
-    public Task Exited => os.WaitForExitAsync();
+    /// <summary>Completes when the child has exited: the same task on every access (a sentinel is one handle, as in Python).</summary>
+    public Task Exited => LazyInitializer.EnsureInitialized(ref exited, () => os.WaitForExitAsync());
 
     /// <summary>SIGTERM (Unix) or TerminateProcess (Windows); nothing if the child has exited.</summary>
     public void Terminate() => Signal(SigTerm);

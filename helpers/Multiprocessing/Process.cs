@@ -203,6 +203,9 @@ public class Process
     /// <summary>
     /// Python's <c>sentinel</c>: a task that completes when the child has ended, to wait on several
     /// things at once with <see cref="Connection.Wait"/> or .NET's own <see cref="Task.WhenAny(Task[])"/>.
+    /// It is one object for the life of the process, the same on every access, so that ready sentinels
+    /// map back to their processes: <c>bySentinel = procs.ToDictionary(p =&gt; p.Sentinel)</c>, then
+    /// <c>Connection.Wait(bySentinel.Keys)</c>, as Python code does with <c>{p.sentinel: p for p in procs}</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">Not started yet (Python's ValueError).</exception>
     public Task Sentinel => StartedPopen().Exited;

@@ -39,6 +39,17 @@ public sealed class DifferenceTests
     }
 
     [Fact]
+    public void When_the_minimums_point_against_the_pairs_the_ratio_comes_from_the_medians()
+    {
+        var d = Difference.Of("a", Spread.Of(5.0, 1.1, 1.2, 1.3, 1.4), "b", Spread.Of(1.0, 1.5, 1.6, 1.7, 1.8));
+
+        Assert.True(d.ALess);
+        Assert.False(d.Clear);
+        Assert.Equal(1.6 / 1.3, d.Ratio, 9);
+        Assert.StartsWith("a seemed to take less than b, 1.23×", d.Reading(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Three_runs_a_side_can_never_be_clear_and_the_reading_says_how_many_are_needed()
     {
         var d = Difference.Of("a", Spread.Of(1.0, 1.1, 1.2), "b", Spread.Of(9.0, 9.1, 9.2));
@@ -95,7 +106,7 @@ public sealed class SpeedupReadingTests
         Assert.True(curve.Against1(2).Clear);
         Assert.Contains("2 workers ran the job 1.98× as fast as one", text, StringComparison.Ordinal);
         Assert.Contains("close to the ideal", text, StringComparison.Ordinal);
-        Assert.Contains(". Beyond 2 workers the job got no faster (1.96× at 4)", text, StringComparison.Ordinal);
+        Assert.Contains(". Beyond 2 workers the job got no faster that this run can tell (1.96× at 4, against 1.98× at 2)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("cannot tell", text, StringComparison.Ordinal);
     }
 
@@ -162,6 +173,14 @@ public sealed class SpeedupReadingTests
         var curve = Curve(One, [1.5, 1.51, 1.52, 1.53, 1.54], [1.1, 1.11, 1.12, 1.13, 1.14]);
 
         Assert.Contains("4 workers were faster still (1.82×), which more workers than CPUs cannot give by themselves", curve.Reading(2), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_workers_than_cpus_that_lose_clearly_are_read_as_slower()
+    {
+        var curve = Curve(One, [1.0, 1.01, 1.02, 1.03, 1.04], [1.5, 1.51, 1.52, 1.53, 1.54]);
+
+        Assert.Contains("Beyond 2 workers the job got slower (1.33× at 4)", curve.Reading(2), StringComparison.Ordinal);
     }
 
     [Fact]

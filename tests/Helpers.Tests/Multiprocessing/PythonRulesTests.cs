@@ -125,6 +125,32 @@ public sealed class PythonRulesTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void A_sentinel_is_one_handle_so_ready_sentinels_map_back_to_their_processes()
+    {
+        using var never = new MP.Event();
+        var quick = new Process(Targets.Nothing);
+        var blocked = new Process(SyncTargets.WaitForEvent, never);
+        Assert.Throws<InvalidOperationException>(() => { _ = quick.Sentinel; });   // Python: ValueError before start()
+        blocked.Start();
+        quick.Start();
+        try
+        {
+            Assert.Same(quick.Sentinel, quick.Sentinel);
+            var bySentinel = new[] { quick, blocked }.ToDictionary(p => (object)p.Sentinel);   // Python: {p.sentinel: p for p in procs}
+
+            var ready = Connection.Wait(bySentinel.Keys, timeout: 60);
+
+            Assert.Equal([quick], ready.Select(s => bySentinel[s]));
+        }
+        finally
+        {
+            blocked.Kill();
+            blocked.Join(60);
+            quick.Join(60);
+        }
+    }
+
+    [Fact]
     public void Wait_returns_the_processes_that_ended_and_the_connections_with_data()
     {
         using var never = new MP.Event();

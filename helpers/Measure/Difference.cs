@@ -96,7 +96,7 @@ public sealed record Difference(string A, Spread AFigures, string B, Spread BFig
 
         var why = Math.Min(AFigures.Values.Count, BFigures.Values.Count) < FewestFigures
             ? $"{FewestFigures} runs a side are needed"
-            : string.Create(CultureInfo.InvariantCulture, $"only {pairs} of {all} pairs of runs agree, too few to rule out noise");
+            : string.Create(CultureInfo.InvariantCulture, $"only {pairs} of {all} pairs of runs agree, too few to rule out noise. Rerun the measurement, with other programs closed");
         return string.Create(CultureInfo.InvariantCulture, $"{lo} seemed to {Verb(less)} {hi}, {Ratio:F2}× ({figures}), but this run cannot tell: {why}.");
     }
 

@@ -56,7 +56,9 @@ public sealed record LostUpdates(int Workers, string Per, IReadOnlyList<(int Add
                 text.Add($"Up to {N(Sizes.Last(s => s.Additions < first.Additions).Additions)} additions per {Per}, no run lost an update: with so little work, one can finish before the other has started.");
             }
 
-            text.Add(string.Create(CultureInfo.InvariantCulture, $"At {N(largest.Additions)} additions per {Per}, the runs lost {N(largest.Lost.Min)} to {N(largest.Lost.Max)} updates (median {N(largest.Lost.Median)}, {100 * largest.Lost.Median / total:F1} % of {N(total)})."));
+            text.Add(largest.Lost.Max == 0
+                ? $"At {N(largest.Additions)} additions per {Per}, no run lost an update."
+                : string.Create(CultureInfo.InvariantCulture, $"At {N(largest.Additions)} additions per {Per}, the runs lost {N(largest.Lost.Min)} to {N(largest.Lost.Max)} updates (median {N(largest.Lost.Median)}, {100 * largest.Lost.Median / total:F1} % of {N(total)})."));
             if (MoreWorkMoreLost() is { } more)
             {
                 text.Add(more is { Clear: true, ALess: true }

@@ -86,14 +86,13 @@ public sealed record SpeedupCurve(string Name, IReadOnlyList<SpeedupPoint> Point
         else if (at.Speedup < 1.1)
         {
             var check = share is { Shared: true }
-                ? string.Create(CultureInfo.InvariantCulture, $" This process had only about {share.Cpus:F1} CPUs' worth of time, so close other programs and rerun before concluding.")
+                ? " Other programs held part of the machine meanwhile (see the share above): close them and rerun before concluding."
                 : "";
             yield return $"{name}{at.Workers} workers ran the job no faster than one: {figures}. This run found no speedup.{check}";
         }
         else
         {
-            // The share explains a missing speedup only if the speedup seen did not pass it.
-            var why = share is { Shared: true } && at.Speedup <= 1.1 * share.Cpus
+            var why = share is { Shared: true }
                 ? string.Create(CultureInfo.InvariantCulture, $"this process had only about {share.Cpus:F1} CPUs' worth of time: other programs held the rest. Close them, or rerun when they end")
                 : "the runs of one count varied more than the difference. Rerun the measurement";
             yield return $"{name}{at.Workers} workers seemed {figures}, but this run cannot tell that they were faster at all: {why}.";

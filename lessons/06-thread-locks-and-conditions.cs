@@ -117,18 +117,7 @@ display(lost.Select(m => ((double)m.Input, m.Result)).ToChart("median of 5 runs 
 // What this run shows, computed from the figures above:
 
 // %%
-var firstLoss = lost.FirstOrDefault(m => m.Result.Median > 0);
-var largest = lost[^1];
-var uneven = lost.Where(m => m.Input > firstLoss.Input && m.Result.Median == 0).Select(m => $"{m.Input:N0}").ToList();
-var firstRunLost = Threads * Times - unsafeResult;   // the race section's single run, at the largest count
-display(firstLoss.Result is null
-    ? $"No update was lost in this run: the {Threads} threads never wrote at the same instant (a single CPU, or other programs took the cores). Rerun the cell."
-    : $"The median run first lost updates at {firstLoss.Input:N0} additions per thread (a median of {firstLoss.Result.Median:N0})"
-      + (firstLoss.Input == largest.Input ? "" : $"; at {largest.Input:N0}, {largest.Result.Median:N0}")
-      + $", with runs from {largest.Result.Min:N0} to {largest.Result.Max:N0} at {largest.Input:N0}. "
-      + $"The race section's single run, also at {Times:N0}, lost {firstRunLost:N0}: "
-      + (firstRunLost >= largest.Result.Min && firstRunLost <= largest.Result.Max ? "inside that range." : "outside that range; how many updates a race loses is a new draw on every run, and three runs show only part of the spread.")
-      + (uneven.Count > 0 ? $" Yet at {string.Join(" and ", uneven)} additions the median run lost nothing: the threads overlapped only part of the time, most likely because other programs took the cores. Rerun the cell when the machine is quieter to see the pattern." : ""));
+display(LostUpdates.Of(Threads, "thread", lost).Reading(oneRun: (Times, Threads * Times - unsafeResult)));
 
 // %% [markdown]
 // *End of the optional section.*
@@ -153,7 +142,22 @@ display(firstLoss.Result is null
 // Shown safely: the second `Wait` has a timeout, so it returns `false` rather than hanging the kernel.
 
 // %%
-display(LostUpdates.Of(Threads, "thread", lost).Reading(oneRun: (Times, Threads * Times - unsafeResult)));
+var semaphore = new SemaphoreSlim(1, 1);
+semaphore.Wait();
+var again = semaphore.Wait(TimeSpan.FromSeconds(0.5));   // without the timeout: a deadlock
+Console.WriteLine($"SemaphoreSlim(1,1), taken again by its holder: {again} (would wait forever)");
+semaphore.Release();
+
+var gate = new object();
+lock (gate)
+{
+    lock (gate) Console.WriteLine("lock (Monitor), taken again by its holder: fine (reentrant)");
+}
+
+var lck = new System.Threading.Lock();
+using (lck.EnterScope())
+using (lck.EnterScope())
+    Console.WriteLine("System.Threading.Lock, taken again by its holder: fine (reentrant)");
 
 // %% [markdown]
 // ## The note's `acquire(1)` · acquire(timeout) 与 with

@@ -44,7 +44,7 @@ public static class NotebookExecutor
         {
             cells++;
             cell.Outputs.Clear();
-            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
+            var result = await kernel.SendAsync(new SubmitCode(cell.Contents)); // to the composite, which routes to C# (its default) after its own magics, such as #!import
             cell.ExecutionOrder = cells;
             foreach (var e in result.Events)
             {

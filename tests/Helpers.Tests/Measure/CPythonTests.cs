@@ -4,7 +4,7 @@ using Xunit;
 namespace Helpers.Tests.Measure;
 
 /// <summary>CPython beside the helpers: a real python3 answers each job with its figure.</summary>
-public sealed class CPythonTests
+public sealed class CPythonTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void A_cpython_with_the_asked_start_method_answers_every_job_with_a_figure()

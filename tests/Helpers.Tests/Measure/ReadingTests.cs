@@ -4,7 +4,7 @@ using Xunit;
 namespace Helpers.Tests.Measure;
 
 /// <summary>The sentences the notebooks print from their figures, on made-up figures: each branch.</summary>
-public sealed class DifferenceTests
+public sealed class DifferenceTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Five_runs_a_side_that_never_overlap_are_a_clear_difference_with_its_ratio_of_minimums()
@@ -87,7 +87,7 @@ public sealed class DifferenceTests
 }
 
 /// <summary>A speedup curve's reading, on made-up times for 1, 2 and 4 workers on a 2-CPU machine.</summary>
-public sealed class SpeedupReadingTests
+public sealed class SpeedupReadingTests : IClassFixture<LeakCheck>
 {
     private static SpeedupCurve Curve(double[] one, double[] two, double[] four) =>
         Speedup.FromTimes("pool", [(1, Spread.Of(one)), (2, Spread.Of(two)), (4, Spread.Of(four))]);
@@ -235,7 +235,7 @@ public sealed class SpeedupReadingTests
 }
 
 /// <summary>How much of the machine a process had, measured for real.</summary>
-public sealed class CpuShareTests
+public sealed class CpuShareTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void The_share_is_between_one_cpu_and_the_cpu_count()
@@ -269,7 +269,7 @@ public sealed class CpuShareTests
 }
 
 /// <summary>A batch of equal tasks on a pool, read from its wall time.</summary>
-public sealed class BatchReadingTests
+public sealed class BatchReadingTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Overlapping_tasks_give_the_gain_and_what_went_beyond_the_rounds()
@@ -294,7 +294,7 @@ public sealed class BatchReadingTests
 }
 
 /// <summary>Lost updates against work, read on made-up counts.</summary>
-public sealed class LostUpdatesReadingTests
+public sealed class LostUpdatesReadingTests : IClassFixture<LeakCheck>
 {
     private static LostUpdates Lost(params (int Additions, double[] Lost)[] sizes) =>
         LostUpdates.Of(2, "process", sizes.Select(s => (s.Additions, Spread.Of(s.Lost))));

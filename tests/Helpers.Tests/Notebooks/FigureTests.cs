@@ -11,7 +11,7 @@ namespace Helpers.Tests.Notebooks;
 /// A chart's two renderings, the static SVG (OxyPlot) and plotly's layout: worker counts ticked in
 /// whole numbers, large numbers written out with separators, and error bars inside the frame.
 /// </summary>
-public sealed class FigureTests
+public sealed class FigureTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void Worker_counts_1_2_and_4_get_whole_number_ticks_only_in_both_renderings()

@@ -253,7 +253,7 @@ using (var started = new mp.Event())
 //
 // ## Speedup against cpu_count · 加速比
 //
-// A CPU-bound job: counting the primes below 5,000,000 by trial division, cut into 48 ranges, a few seconds on one worker. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs five times, interleaved with the other counts. **Speedup** is the one-worker time divided by the time with *n* workers, each count read by its quickest run (other work on the machine only ever adds time, so the quickest run is the best estimate of the work itself); the bar on the chart allows for the medians too. **Efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
+// A CPU-bound job: counting the primes below 5,000,000 by trial division, cut into 48 ranges, a few seconds on one worker. The job runs on pools of 1, 2, … `CpuCount()` workers, and on twice that many. Each count runs eight times, interleaved with the other counts. **Speedup** is the one-worker time divided by the time with *n* workers, each count read by its quickest run (other work on the machine only ever adds time, so the quickest run is the best estimate of the work itself); the bar on the chart allows for the medians too. **Efficiency** is speedup ÷ *n*. The pools are started before the clock runs, so the chart shows the work itself, not process start-up.
 //
 // Each round also measures how much of the machine this kernel has: the same spin on one thread, then on `CpuCount()` threads at once (`CpuShare`). Other programs (a browser, a video call, another student's job on a shared server) take CPU time, and no speedup can pass what they leave; the reading starts with that share.
 

@@ -187,7 +187,7 @@ Console.WriteLine($"Parallel.For:              the sum of 0 … {999_999:N0} is 
 //
 // The same job as in [notebook 04](04-process-pools.ipynb): count the primes below 5,000,000, cut into 48 ranges. It runs with 1, 2, … `CpuCount()` and twice as many workers, in five ways: .NET threads (each takes the next range until none is left), `Parallel.ForEach`, the process `Pool`, and CPython's `threading` threads and `multiprocessing.Pool` (CPython counts below 400,000, because pure Python counts much more slowly; a speedup compares a kind with itself at one worker, so the sizes need not match). Each run takes a second or more on one worker, so that the work, not the noise, decides the figures.
 //
-// A classroom machine is shared with other programs, so one run proves little. Every point is measured five times, after a warm-up, with the runs of all five kinds and all worker counts interleaved, so that a burst of other work hits all of them alike. A speedup is read from each count's quickest run (other work only adds time); the bar allows for the medians. The measurement takes two or three minutes.
+// A classroom machine is shared with other programs, so one run proves little. Every point is measured eight times, after a warm-up, with the runs of all five kinds and all worker counts interleaved, so that a burst of other work hits all of them alike. A speedup is read from each count's quickest run (other work only adds time); the bar allows for the medians. The measurement takes two or three minutes.
 
 // %%
 int CountPrimes(int from, int to)

@@ -146,7 +146,7 @@ int CountPrimes(int from, int to)
 int Echo(int x) => x;
 
 // %% [markdown]
-// The pools, one per kind and worker count, each warmed up; then the job on each, five rounds, interleaved, each count read by its quickest run:
+// The pools, one per kind and worker count, each warmed up; then the job on each, eight rounds, interleaved, each count read by its quickest run:
 
 // %%
 const int Limit = 5_000_000, Ranges = 48;

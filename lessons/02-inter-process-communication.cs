@@ -303,13 +303,13 @@ double PipeRoundTripMicroseconds(int trips, int warmUp)
 }
 
 // %% [markdown]
-// CPython's side runs in one `python3` process, with the platform's default start method (see [notebook 01](01-process-creation.ipynb#start-methods); the output names it), through `Helpers.Measure.CPython`: it runs the same two measurements inside CPython (`cpython.py`, beside `Helpers.dll`), each with a new child, as above. The helpers and CPython take turns, 6 rounds each, in an order that changes from round to round, so that a burst of other work hits both alike:
+// CPython's side runs in one `python3` process, with the platform's default start method (see [notebook 01](01-process-creation.ipynb#start-methods); the output names it), through `Helpers.Measure.CPython`: it runs the same two measurements inside CPython (`cpython.py`, beside `Helpers.dll`), each with a new child, as above. The helpers and CPython take turns, 10 rounds each, in an order that changes from round to round, so that a burst of other work hits both alike:
 
 // %%
 var python = CPython.TryStart(out var noPython);
 var sides = python is null ? new[] { "helpers" } : new[] { "helpers", $"CPython ({python.StartMethod})" };
-var queueCost = Trials.Interleaved(sides, side => side == "helpers" ? QueueMicroseconds(100_000) : 1e6 / python.QueueItemsPerSecond(100_000), rounds: 6);
-var pipeCost = Trials.Interleaved(sides, side => side == "helpers" ? PipeRoundTripMicroseconds(10_000, 2_000) : python.PipeRoundTripMicroseconds(10_000, 2_000), rounds: 6);
+var queueCost = Trials.Interleaved(sides, side => side == "helpers" ? QueueMicroseconds(100_000) : 1e6 / python.QueueItemsPerSecond(100_000), rounds: 10);
+var pipeCost = Trials.Interleaved(sides, side => side == "helpers" ? PipeRoundTripMicroseconds(10_000, 2_000) : python.PipeRoundTripMicroseconds(10_000, 2_000), rounds: 10);
 python?.Dispose();
 Console.WriteLine(python is null ? noPython : $"CPython {python.Version}, start method {python.StartMethod}, beside the helpers.");
 display(queueCost.Select(m => ($"{m.Input}: queue, µs a message", m.Result)).Concat(pipeCost.Select(m => ($"{m.Input}: pipe, µs a round trip", m.Result))).ToTable("F2"));
@@ -434,7 +434,7 @@ display(Exercise.Check("02.2", "Quadruple(items) returns 4·x for every item, in
 // - `Get` with a timeout raises `EmptyException` when nothing came in time; `PutNowait`, or `Put` with a timeout, on a full bounded queue raises `FullException`: Python's `queue.Empty` and `queue.Full`.
 // - Read what a child put on a queue before you join it, as the Python docs ask: a CPython child does not end until its queue's feeder thread has written its items into the pipe. The helpers' `Put` has stored the item when it returns, so one large item does not hang a join there; a `Put` still waiting for room does.
 // - A `Pipe` joins two ends that both send and receive (`duplex=False`: the first only receives, the second only sends); once every sending end is closed, `Recv` returns what is left and then raises `EndOfStreamException`.
-// - The optional last section measures a queue's throughput and a pipe's round trip on this machine, six rounds each, beside CPython's when `python3` is installed, and says which was faster in that run, or that the run could not tell. Every message has a fixed cost: to move more data, send fewer and larger messages.
+// - The optional last section measures a queue's throughput and a pipe's round trip on this machine, ten rounds each, beside CPython's when `python3` is installed, and says which was faster in that run, or that the run could not tell. Every message has a fixed cost: to move more data, send fewer and larger messages.
 //
 // **Documentation**
 // - Python: [`multiprocessing.Queue`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Queue), [`queue.Empty`](https://docs.python.org/3/library/queue.html#queue.Empty), [`queue.Full`](https://docs.python.org/3/library/queue.html#queue.Full), [`multiprocessing.Pipe`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Pipe), [`Connection`](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.connection.Connection), [programming guidelines](https://docs.python.org/3/library/multiprocessing.html#programming-guidelines), [`pickle`](https://docs.python.org/3/library/pickle.html)

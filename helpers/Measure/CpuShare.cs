@@ -79,37 +79,36 @@ public sealed record CpuShare(double Cpus, int Of, Spread Alone, Spread Together
 
         public double Alone() => Trials.Seconds(() => Spin(steps));
 
-        public double Together() => SpinOnAll(steps, Environment.ProcessorCount);
-    }
-
-    private static double SpinOnAll(long steps, int threads)
-    {
-        using var ready = new Barrier(threads + 1);
-        var clock = new Stopwatch();
-        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+        public double Together()
         {
+            var threads = Environment.ProcessorCount;
+            using var ready = new Barrier(threads + 1);
+            void Run()
+            {
+                ready.SignalAndWait();
+                _ = Spin(steps);
+            }
+
+            var workers = Enumerable.Range(0, threads).Select(_ => new Thread(Run) { IsBackground = true }).ToList();
+            workers.ForEach(w => w.Start());
             ready.SignalAndWait();
-            _ = Spin(steps);
-        })
-        { IsBackground = true }).ToList();
-        workers.ForEach(w => w.Start());
-        ready.SignalAndWait();
-        clock.Start();
-        workers.ForEach(w => w.Join());
-        return clock.Elapsed.TotalSeconds;
-    }
-
-    // A chain of xorshift steps: each depends on the one before, so none can be skipped or vectorized.
-    private static ulong Spin(long steps)
-    {
-        var x = 88172645463325252UL;
-        for (var i = 0L; i < steps; i++)
-        {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            var clock = Stopwatch.StartNew();
+            workers.ForEach(w => w.Join());
+            return clock.Elapsed.TotalSeconds;
         }
 
-        return x;
+        // A chain of xorshift steps: each depends on the one before, so none can be skipped or vectorized.
+        private static ulong Spin(long steps)
+        {
+            var x = 88172645463325252UL;
+            for (var i = 0L; i < steps; i++)
+            {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+
+            return x;
+        }
     }
 }

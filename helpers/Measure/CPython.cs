@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InterruptScope = Helpers.Multiprocessing.InterruptScope;
 
 namespace Helpers.Measure;
 
@@ -121,12 +122,25 @@ public sealed class CPython : IDisposable
         python.StandardInput.WriteLine(job);
         python.StandardInput.Flush();
         var answer = python.StandardOutput.ReadLineAsync();
-        if (!answer.Wait(AnswerTimeout) || answer.Result is not { } line)
+        if (!InterruptScope.Wait(answer.Wait, AnswerTimeout, $"CPython's answer to '{job}'", StopPython) || answer.Result is not { } line)
         {
             throw new TimeoutException($"CPython did not answer '{job}' within {AnswerTimeout.TotalMinutes} minutes (or it ended).");
         }
 
         return double.Parse(line, CultureInfo.InvariantCulture);
+    }
+
+    // An interrupted question ends CPython: its answer would come to the next question.
+    private string? StopPython()
+    {
+        if (python.HasExited)
+        {
+            return null;
+        }
+
+        python.Kill(entireProcessTree: true);
+        python.WaitForExit(TimeSpan.FromSeconds(5));
+        return $"python3 (pid {python.Id}) killed";
     }
 
     /// <summary>Ends CPython and its pools.</summary>

@@ -11,10 +11,18 @@ public sealed class AsyncResult<T>
     private readonly ManualResetEventSlim done = new(false, spinCount: 200);
     private readonly Action<T>? callback;
     private readonly Action<Exception>? errorCallback;
+    private readonly Func<string?>? stopOwner;
     private T? value;
     private Exception? error;
 
-    internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback) => (this.callback, this.errorCallback) = (callback, errorCallback);
+    /// <param name="callback">Runs with the value, on the pool's result thread.</param>
+    /// <param name="errorCallback">Runs with the error instead.</param>
+    /// <param name="stopOwner">Stops the pool that computes it, when a wait for it is interrupted (see <see cref="InterruptScope"/>).</param>
+    internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback, Func<string?>? stopOwner = null) =>
+        (this.callback, this.errorCallback, this.stopOwner) = (callback, errorCallback, stopOwner);
+
+    /// <summary>Stops the pool that computes it, when a wait for it is interrupted; what it stopped, or null.</summary>
+    internal Func<string?>? StopOwner => stopOwner;
 
 
     /// <summary>
@@ -41,7 +49,7 @@ public sealed class AsyncResult<T>
     /// <returns>True if ready.</returns>
     public bool Wait(double? timeout = null)
     {
-        return done.Wait(Deadline.ToTimeSpan(timeout));
+        return InterruptScope.Wait(done.Wait, Deadline.ToTimeSpan(timeout), "a result from the pool (Get, Wait, Apply or Map)", stopOwner);
     }
 
     /// <summary>Python's <c>ready()</c>: whether the task has finished.</summary>

@@ -32,8 +32,11 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     {
     }
 
-    private Condition((IAcquirable Lock, SemLock Sleeping, SemLock Woken, SemLock Waiting, bool OwnsLock) parts) =>
+    private Condition((IAcquirable Lock, SemLock Sleeping, SemLock Woken, SemLock Waiting, bool OwnsLock) parts)
+    {
         (lockObject, sleeping, woken, waiting, ownsLock) = parts;
+        waiting.WaitingFor = "a notify on the Condition (Wait)";
+    }
 
     /// <summary>A condition on a new <see cref="Lock"/> that it owns and disposes: for the helpers' own Event, Barrier and JoinableQueue.</summary>
     internal static Condition WithOwnLock(Parts parts) => new(Make(parts, parts.Add(new Lock()), ownsLock: true));
@@ -65,6 +68,8 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         }
         finally
         {
+            // The lock comes back even when an interrupt ended the wait, as after a timeout.
+            using var _ = InterruptScope.Suspend();
             woken.Release();
             if (lockObject is RLock rl)
             {

@@ -30,13 +30,25 @@ public sealed partial class Connection
         }
 
         using var stop = new CancellationTokenSource();
-        var pollers = all.OfType<Connection>().Select(c => (Connection: c, Task: c.PollUntilAsync(stop.Token))).ToList();
-        var signals = all.Select((o, i) => o is Connection c ? pollers.First(p => p.Connection == c).Task : sentinels[i]!).ToArray();
-        _ = Task.WaitAny(signals, wait);
-        stop.Cancel();
+        List<(Connection Connection, Task Task)> pollers;
+        using (ExecutionContext.SuppressFlow()) // The pollers wait for this call; only it looks at interrupts.
+        {
+            pollers = [.. all.OfType<Connection>().Select(c => (c, c.PollUntilAsync(stop.Token)))];
+        }
 
-        // No poller may still be inside a wait on a connection's semaphore once the caller can dispose it.
-        _ = Task.WaitAll([.. pollers.Select(p => p.Task)], PollSlice * 4);
+        var signals = all.Select((o, i) => o is Connection c ? pollers.First(p => p.Connection == c).Task : sentinels[i]!).ToArray();
+        try
+        {
+            _ = InterruptScope.Wait(t => Task.WaitAny(signals, t) >= 0, wait, $"one of {all.Count} connections, processes or tasks (Connection.Wait)");
+        }
+        finally
+        {
+            stop.Cancel();
+
+            // No poller may still be inside a wait on a connection's semaphore once the caller can dispose it.
+            _ = Task.WaitAll([.. pollers.Select(p => p.Task)], PollSlice * 4);
+        }
+
         return Ready(all);
     }
 

@@ -34,6 +34,10 @@ internal readonly struct Deadline
         return span == Timeout.InfiniteTimeSpan ? Never : new(Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency));
     }
 
+    /// <summary>The deadline <paramref name="timeout"/> from now: never if it is <see cref="Timeout.InfiniteTimeSpan"/>, now if negative.</summary>
+    public static Deadline After(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? Never : new(Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency));
+
     /// <summary>The deadline for a call with Python's <c>block</c> and <c>timeout</c>: now when not blocking.</summary>
     public static Deadline After(bool block, double? timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null) =>
         block ? After(timeout, name) : After(0, name);

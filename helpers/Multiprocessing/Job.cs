@@ -105,9 +105,9 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
 
     private TResult[] WaitFor(Func<TResult[]?> ready)
     {
-        lock (done)
+        while (true)
         {
-            while (true)
+            lock (done)
             {
                 if (ready() is { } values)
                 {
@@ -119,8 +119,11 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
                     throw error;
                 }
 
-                Monitor.Wait(done);
+                _ = Monitor.Wait(done, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
             }
+
+            // Outside the lock: stopping the pool fails this job, which takes it.
+            InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner);
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
     {
     }
 
-    private Lock(SemLock core) => this.core = core;
+    private Lock(SemLock core) => (this.core = core).WaitingFor = "the Lock (Acquire)";
 
     /// <summary>True while some thread of some process holds it.</summary>
     public bool IsLocked => core.IsLocked;

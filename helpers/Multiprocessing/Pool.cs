@@ -84,8 +84,10 @@ public sealed partial class Pool : IDisposable
             throw;
         }
 
+        // Not in the caller's interrupt scope: the handler serves the pool, not the cell that made it.
         handler = new Thread(HandleResults) { IsBackground = true, Name = "Pool result handler" };
-        handler.Start();
+        handler.UnsafeStart();
+        InterruptScope.Started(this);
     }
 
     private enum PoolState
@@ -226,16 +228,27 @@ public sealed partial class Pool : IDisposable
             {
                 throw new InvalidOperationException("Join() needs a closed pool: call Close() (or Terminate()) first, as in Python.");
             }
+        }
 
-            while (pending.Count > 0)
+        while (true)
+        {
+            lock (gate)
             {
+                if (pending.Count == 0)
+                {
+                    break;
+                }
+
                 if (deadline.HasPassed)
                 {
                     return false;
                 }
 
-                Monitor.Wait(gate, deadline.RemainingAtMost(TimeSpan.FromSeconds(1)));
+                Monitor.Wait(gate, deadline.RemainingAtMost(InterruptScope.NextSlice(TimeSpan.FromSeconds(1))));
             }
+
+            // Outside the lock, which terminating takes.
+            InterruptScope.ThrowIfInterrupted("the pool's tasks to finish (Join)", TerminateOnInterrupt);
         }
 
         StopWorkers(kill: false);
@@ -269,6 +282,21 @@ public sealed partial class Pool : IDisposable
         }
     }
 
+    /// <summary>Terminates the pool for an interrupt (<see cref="InterruptScope"/>); says so, or null if it was terminated already.</summary>
+    internal string? TerminateOnInterrupt()
+    {
+        lock (gate)
+        {
+            if (state == PoolState.Terminated)
+            {
+                return null;
+            }
+        }
+
+        Terminate();
+        return $"Pool(processes={Processes}) terminated";
+    }
+
     /// <summary>Leaving a <c>using</c> scope terminates the pool, as Python's <c>with</c> does.</summary>
     public void Dispose() => Terminate();
 
@@ -285,7 +313,7 @@ public sealed partial class Pool : IDisposable
     {
         var (target, id) = FunctionOf(func);
         var bound = target.Bind(args, NoKwargs);
-        var job = new ApplyJob<TResult>(target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback));
+        var job = new ApplyJob<TResult>(target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback, TerminateOnInterrupt));
         Send(target, id, [(1, PoolMessages.Columns(target.ParameterTypes, [bound]))], job);
         return job.Result;
     }
@@ -310,7 +338,7 @@ public sealed partial class Pool : IDisposable
 
     private MapJob<TResult> SendMap<TResult>(Target target, int id, List<(int, Array[])> chunks, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
     {
-        var job = new MapJob<TResult>(target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback));
+        var job = new MapJob<TResult>(target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback, TerminateOnInterrupt));
         if (chunks.Count == 0)
         {
             job.Result.Complete([]);

@@ -160,6 +160,7 @@ public class Process
         var request = Spawn.Prepare(this, target);
         popen = new Popen(request, this);
         Children.Add(this);
+        InterruptScope.Started(this);
     }
 
     /// <summary>
@@ -194,7 +195,7 @@ public class Process
             throw new InvalidOperationException($"{Name} has not been started; call Start() before Join().");
         }
 
-        if (popen.Wait(timeout) is not null)
+        if (InterruptScope.Wait(t => popen.Wait(t) is not null, timeout, $"{Name} to end (Join)"))
         {
             Children.Remove(this);
         }

@@ -19,7 +19,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
     {
     }
 
-    private RLock(SemLock core) => this.core = core;
+    private RLock(SemLock core) => (this.core = core).WaitingFor = "the RLock (Acquire)";
 
     /// <summary>True if the calling thread holds it.</summary>
     public bool IsMine => core.IsMine;

@@ -46,9 +46,17 @@ internal sealed unsafe class Ring : IDisposable
     private static int spills; // Process-wide: two views of one ring in a process must not pick the same spill name.
 
 
-    private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner) =>
+    private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner)
+    {
         (this.memory, this.items, this.slots, this.putLock, this.getLock, this.space, this.owner, isPipe) =
             (memory, items, slots, putLock, getLock, space, owner, ((Header*)memory.Address)->IsPipe != 0);
+
+        // What an interrupted wait says it was waiting for.
+        items.WaitingFor = isPipe ? "a message on the pipe (Recv or Poll)" : "an item on the queue (Get)";
+        space.WaitingFor = isPipe ? "room on the pipe (Send)" : "room on the queue (Put)";
+        slots.WaitingFor = "a free place on the queue (Put, maxsize)";
+        (putLock.WaitingFor, getLock.WaitingFor) = ("another writer to finish (Put or Send)", "another reader to finish (Get or Recv)");
+    }
 
     /// <summary>Creates a ring that holds at most <paramref name="maxItems"/> messages (no limit if 0 or less).</summary>
     /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>

@@ -85,6 +85,9 @@ internal sealed unsafe partial class SemLock : IDisposable
         return new SemLock(NamedSemaphore.Open(handle.Semaphore, ((State*)memory.Address)->Maximum), memory, owner: false);
     }
 
+    /// <summary>What a wait on it is for, as an interrupt reports it ("the Lock (Acquire)").</summary>
+    public string WaitingFor { get; set; } = "a semaphore (Acquire)";
+
     /// <summary>The names that open this semaphore elsewhere.</summary>
     public Handle ToHandle() => new(semaphore.Name, memory.Name);
 
@@ -155,7 +158,22 @@ internal sealed unsafe partial class SemLock : IDisposable
             }
         }
 
-        return semaphore.Wait(timeout is { } t ? TimeSpan.FromSeconds(t) : null);
+        // In slices inside an interruptible scope (the stop button), else in one wait.
+        var deadline = Deadline.After(timeout);
+        while (true)
+        {
+            InterruptScope.ThrowIfInterrupted(WaitingFor);
+            var slice = InterruptScope.NextSlice(deadline.Remaining);
+            if (semaphore.Wait(slice == Timeout.InfiniteTimeSpan ? null : slice))
+            {
+                return true;
+            }
+
+            if (deadline.HasPassed)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
@@ -222,6 +240,7 @@ internal sealed unsafe partial class SemLock : IDisposable
                 return false;
             }
 
+            InterruptScope.ThrowIfInterrupted(WaitingFor);
             if (!semaphore.Wait(deadline.RemainingAtMost(Slice)))
             {
                 ReclaimIfAbandoned();

@@ -17,7 +17,7 @@ public class Semaphore : IAcquirable, IDisposable, IShareable<Semaphore, SemLock
     {
     }
 
-    private protected Semaphore(SemLock core) => Core = core;
+    private protected Semaphore(SemLock core) => (Core = core).WaitingFor = $"the {GetType().Name} (Acquire)";
 
     private protected SemLock Core { get; }
 

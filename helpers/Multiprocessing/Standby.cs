@@ -94,7 +94,10 @@ internal static class Standby
             starting = true;
         }
 
-        _ = Task.Run(StartSpare);
+        using (ExecutionContext.SuppressFlow()) // The spare outlives the cell that started it.
+        {
+            _ = Task.Run(StartSpare);
+        }
     }
 
     // Launches a spare, hands it the assemblies to load, and offers it only once it says it is

@@ -14,7 +14,7 @@ namespace Helpers.Notebook;
 internal static class CellOutput
 {
     private static readonly System.Threading.Lock Gate = new();
-    private static readonly List<(Process Process, string Line, bool IsError)> Pending = [];
+    private static readonly List<(string Text, bool IsError)> Pending = [];
     private static KernelInvocationContext? running;
 
     /// <summary>Follows the cells <paramref name="kernel"/> runs, and takes over the children's output.</summary>
@@ -28,9 +28,9 @@ internal static class CellOutput
                 lock (Gate)
                 {
                     running = context;
-                    foreach (var (process, line, isError) in Pending)
+                    foreach (var (text, isError) in Pending)
                     {
-                        Publish(context, process, line, isError);
+                        Publish(context, text, isError);
                     }
 
                     Pending.Clear();
@@ -42,24 +42,30 @@ internal static class CellOutput
         Popen.Output = Write;
     }
 
-    private static void Write(Process process, string line, bool isError)
+    /// <summary>
+    /// Shows <paramref name="text"/> in the running cell, or at the start of the next one if none runs
+    /// (or the running one already ended, as an interrupted cell has for the kernel).
+    /// </summary>
+    public static void Show(string text, bool isError)
     {
         lock (Gate)
         {
             if (running is { IsComplete: false } context)
             {
-                Publish(context, process, line, isError);
+                Publish(context, text, isError);
             }
             else
             {
-                Pending.Add((process, line, isError));
+                Pending.Add((text, isError));
             }
         }
     }
 
-    private static void Publish(KernelInvocationContext context, Process process, string line, bool isError)
+    private static void Write(Process process, string line, bool isError) => Show($"[{process.Name}] {line}\n", isError);
+
+    private static void Publish(KernelInvocationContext context, string line, bool isError)
     {
-        FormattedValue[] text = [new("text/plain", $"[{process.Name}] {line}\n")];
+        FormattedValue[] text = [new("text/plain", line)];
         context.Publish(isError
             ? new StandardErrorValueProduced(context.Command, text)
             : new StandardOutputValueProduced(context.Command, text));

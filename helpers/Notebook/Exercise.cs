@@ -48,7 +48,7 @@ public static class Exercise
         })
         { IsBackground = true, Name = $"exercise {id}" };
         runner.Start();
-        var finished = runner.Join(TimeSpan.FromSeconds(timeout));
+        var finished = InterruptScope.Wait(runner.Join, TimeSpan.FromSeconds(timeout), $"exercise {id}'s check (Exercise.Check)");
 
         var verdict = !finished
             ? Verdict.Fail(string.Create(CultureInfo.InvariantCulture, $"did not finish within {timeout:0.#} s (it was abandoned). Expected: {task}. Look for a wait that nothing ends: a Join or Get before the item or stop signal that ends it is sent, or two locks taken in opposite orders."))

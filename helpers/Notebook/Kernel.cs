@@ -60,7 +60,9 @@ internal static class KernelGlue
         Formatter.SetPreferredMimeTypesFor(typeof(Verdict), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         if (KernelInvocationContext.Current is { } context && Interlocked.Exchange(ref installed, 1) == 0)
         {
-            CellOutput.Install(context.HandlingKernel?.RootKernel ?? context.HandlingKernel!, context);
+            var root = context.HandlingKernel?.RootKernel ?? context.HandlingKernel!;
+            CellOutput.Install(root, context);
+            CellInterrupt.Install(root);
         }
     }
 

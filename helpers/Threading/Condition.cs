@@ -34,7 +34,7 @@ public sealed class Condition : IAcquirable
             throw new ArgumentException("A timeout cannot be given with block: false (Python: 'can't specify a timeout for a non-blocking call').", nameof(timeout));
         }
 
-        return Monitor.TryEnter(gate, Deadline.ToTimeSpan(block ? timeout : 0));
+        return InterruptScope.Wait(t => Monitor.TryEnter(gate, t), Deadline.ToTimeSpan(block ? timeout : 0), "the Condition's lock (Acquire)");
     }
 
     /// <summary>Releases the lock (Python's <c>release()</c>).</summary>
@@ -55,7 +55,7 @@ public sealed class Condition : IAcquirable
     {
         var wait = Deadline.ToTimeSpan(timeout);
         CheckHeld("wait on");
-        return Monitor.Wait(gate, wait);
+        return InterruptScope.Wait(t => Monitor.Wait(gate, t), wait, "a notify on the Condition (Wait)");
     }
 
     /// <summary>Python's <c>wait_for(predicate, timeout=None)</c>: waits until <paramref name="predicate"/> is true, at most <paramref name="timeout"/> seconds in all.</summary>
@@ -68,7 +68,7 @@ public sealed class Condition : IAcquirable
         var result = predicate();
         while (!result && !deadline.HasPassed)
         {
-            Monitor.Wait(gate, deadline.Remaining);
+            _ = InterruptScope.Wait(t => Monitor.Wait(gate, t), deadline.Remaining, "a notify on the Condition (WaitFor)");
             result = predicate();
         }
 

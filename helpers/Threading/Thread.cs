@@ -127,7 +127,7 @@ public class Thread
             throw new InvalidOperationException("A thread cannot join itself: it would wait forever.");
         }
 
-        _ = thread.Join(Deadline.ToTimeSpan(timeout));
+        _ = InterruptScope.Wait(thread.Join, Deadline.ToTimeSpan(timeout), $"{Name} to end (Join)");
     }
 
     /// <inheritdoc/>

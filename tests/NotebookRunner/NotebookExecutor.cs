@@ -24,7 +24,12 @@ public static class NotebookExecutor
 {
     /// <param name="path">The notebook.</param>
     /// <param name="workingDirectory">Where #r and relative paths resolve from: the notebook's folder unless given (a student copy runs from the teacher's folder).</param>
-    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path, string? workingDirectory = null)
+    /// <param name="cancelSignal">
+    /// For the interrupt tests: while a cell runs, once this file exists it is deleted and the cell is
+    /// cancelled, as the stop button does; the seconds from the Cancel to the cell's end go into the
+    /// cell's metadata (<c>cancelled_after_seconds</c>).
+    /// </param>
+    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path, string? workingDirectory = null, string? cancelSignal = null)
     {
         var document = Notebook.Parse(await File.ReadAllTextAsync(path));
 
@@ -44,7 +49,13 @@ public static class NotebookExecutor
         {
             cells++;
             cell.Outputs.Clear();
-            var result = await kernel.SendAsync(new SubmitCode(cell.Contents)); // to the composite, which routes to C# (its default) after its own magics, such as #!import
+            var submitted = kernel.SendAsync(new SubmitCode(cell.Contents)); // to the composite, which routes to C# (its default) after its own magics, such as #!import
+            if (cancelSignal is not null)
+            {
+                await CancelOnSignalAsync(kernel, submitted, cancelSignal, cell);
+            }
+
+            var result = await submitted;
             cell.ExecutionOrder = cells;
             foreach (var e in result.Events)
             {
@@ -60,6 +71,29 @@ public static class NotebookExecutor
         }
 
         return (document, new NotebookResult(Path.GetFileName(path), cells, clock.Elapsed, failures));
+    }
+
+    // Cancels the running cell when the signal file appears, as VS Code's stop button sends Cancel.
+    private static async Task CancelOnSignalAsync(Kernel kernel, Task running, string signal, InteractiveDocumentElement cell)
+    {
+        while (!running.IsCompleted)
+        {
+            if (File.Exists(signal))
+            {
+                File.Delete(signal);
+                var clock = Stopwatch.StartNew();
+                var cancel = kernel.SendAsync(new Cancel());
+                Console.Error.WriteLine("DEBUG cancel sent");
+                await running;
+                Console.Error.WriteLine($"DEBUG running done; cancel {cancel.Status}");
+                await cancel;
+                cell.Metadata ??= new Dictionary<string, object>();
+                cell.Metadata["cancelled_after_seconds"] = clock.Elapsed.TotalSeconds;
+                return;
+            }
+
+            await Task.WhenAny(running, Task.Delay(20));
+        }
     }
 
     /// <summary>The compiler warnings a cell produced, as Jupyter prints them: "(line,column): warning CODE: message".</summary>

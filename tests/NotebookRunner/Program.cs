@@ -16,11 +16,18 @@ using NotebookRunner;
 //     Writes each notebook's lesson, lessons/NN-name.cs: the notebook as a .NET 10 file-based app
 //     (dotnet run --file lessons/NN-name.cs) in jupytext's percent format (see Lesson.cs).
 //     A notebook without code (the contents) has none.
-//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR]
-//     Runs one notebook in this process (what each of the above processes does).
+//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR] [--cancel-on FILE]
+//     Runs one notebook in this process (what each of the above processes does). With --cancel-on,
+//     a running cell is cancelled (the stop button) once FILE exists (the interrupt tests).
 if (args is ["--one", var input, var output, .. var rest])
 {
-    var (document, result) = await NotebookExecutor.RunAsync(input, rest is [var workdir] ? workdir : null);
+    string? cancelOn = null;
+    if (rest is [.. var before, "--cancel-on", var signal])
+    {
+        (rest, cancelOn) = (before, signal);
+    }
+
+    var (document, result) = await NotebookExecutor.RunAsync(input, rest is [var workdir] ? workdir : null, cancelOn);
     await File.WriteAllTextAsync(output, document.ToJupyterJson());
     foreach (var failure in result.Failures)
     {

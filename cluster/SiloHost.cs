@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using Helpers.Multiprocessing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,7 @@ public static class SiloHost
             .AddFilter("Polly", LogLevel.Error) // and Orleans' retries of calls to it, one line each;
             .AddFilter("Orleans.Runtime.GrainCallCancellationManager", LogLevel.None); // and a failed cancellation of a call to it, a trace each.
         builder.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+        builder.Services.AddSingleton<IHostLifetime, SiloLifetime>();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), ServiceId, ClusterId);
@@ -73,4 +75,34 @@ public static class SiloHost
 
     /// <summary>Where the calling grain runs.</summary>
     internal static WorkerInfo Here(ILocalSiloDetails silo) => new(Environment.ProcessId, silo.SiloAddress.ToString());
+
+    /// <summary>
+    /// The silo stops on SIGTERM (Terminate, LocalCluster's Dispose) but not on SIGINT: Jupyter
+    /// interrupts a cell with SIGINT to the kernel's whole process group, silos included, and an
+    /// interrupted cell must not take the cluster down. (Hosting's console lifetime stops on both.)
+    /// </summary>
+    private sealed class SiloLifetime(IHostApplicationLifetime lifetime) : IHostLifetime, IDisposable
+    {
+        private PosixSignalRegistration? sigint;
+        private PosixSignalRegistration? sigterm;
+
+        public Task WaitForStartAsync(CancellationToken cancellationToken)
+        {
+            sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+            sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true; // Stop gracefully instead of the runtime's immediate exit.
+                lifetime.StopApplication();
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+            sigint?.Dispose();
+            sigterm?.Dispose();
+        }
+    }
 }

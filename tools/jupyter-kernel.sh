@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs (or fixes) the Jupyter kernel the notebooks use, the .NET Interactive C# kernel
-# (.net-csharp), so that Jupyter's stop button interrupts a cell instead of killing the kernel.
+# (.net-csharp), so that Jupyter's stop button interrupts a cell instead of ending the kernel.
 #
-# `dotnet interactive jupyter install` writes a kernelspec without "interrupt_mode", and Jupyter then
-# interrupts by signal: SIGINT to the kernel's process group, which ends the .NET kernel and the
-# helpers' children with it. With "interrupt_mode": "message", Jupyter sends an interrupt_request
-# instead, which .NET Interactive turns into a Cancel of the running cell, as VS Code's stop button
-# does. This script sets that one key in the .net-csharp kernelspec and changes nothing else (the
-# F# and PowerShell kernels are left as they are). Run it again at any time: it is idempotent.
+# Jupyter interrupts a kernel in one of two ways, chosen by the kernelspec's "interrupt_mode":
+# "signal" (the default) sends SIGINT to the kernel's process group; "message" sends an
+# interrupt_request on the control channel, which .NET Interactive's Jupyter layer ignores (its
+# control channel answers only shutdown_request). And SIGINT ends a .NET kernel: its host stops.
+# So this script puts tools/kernel-launch.sh in front of the kernel's command line: the kernel
+# starts with SIGINT ignored, and the launcher turns Jupyter's SIGINT into a SIGUSR1, which the
+# helpers take as the stop button (see the README). It sets "interrupt_mode": "signal" (fixing the
+# "message" an earlier version wrote) and changes nothing else in the .net-csharp kernelspec; the F#
+# and PowerShell kernels are left as they are. Run it again at any time: it is idempotent.
+# On Windows (Git Bash) it only installs the kernel: Jupyter has no SIGINT to forward there.
 #   usage: bash tools/jupyter-kernel.sh          (needs the .NET SDK and Jupyter: jupyter-client)
 set -euo pipefail
 export PATH="$PATH:$HOME/.dotnet/tools"
@@ -24,17 +28,23 @@ fi
 dir=$("$jupyter" kernelspec list | awk '$1 == ".net-csharp" { print $2 }')
 [ -f "$dir/kernel.json" ] || { echo "no .net-csharp kernelspec after installing it; see 'jupyter kernelspec list'" >&2; exit 1; }
 python=$(head -1 "$jupyter" | sed -n 's/^#!//p'); [ -x "${python%% *}" ] || python=python3
-${python} - "$dir/kernel.json" <<'PY'
+unix=1; case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) unix=0 ;; esac
+[ "$unix" = 0 ] || cp "$(dirname "$0")/kernel-launch.sh" "$dir/kernel-launch.sh"
+${python} - "$dir/kernel.json" "$unix" <<'PY'
 import json, sys
-path = sys.argv[1]
+path, unix = sys.argv[1], sys.argv[2] == "1"
 with open(path, encoding="utf-8") as f:
     spec = json.load(f)
-if spec.get("interrupt_mode") != "message":
-    spec["interrupt_mode"] = "message"
+before = json.dumps(spec, sort_keys=True)
+spec["interrupt_mode"] = "signal"
+launch = ["/bin/sh", "{resource_dir}/kernel-launch.sh"]
+if unix and spec["argv"][:2] != launch:
+    spec["argv"] = launch + spec["argv"]
+if json.dumps(spec, sort_keys=True) != before:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")
-    print(f"{path}: interrupt_mode set to message")
+    print(f"{path}: the stop button now interrupts a cell (interrupt_mode signal, through kernel-launch.sh)")
 else:
-    print(f"{path}: interrupt_mode is already message")
+    print(f"{path}: already set up; nothing changed")
 PY

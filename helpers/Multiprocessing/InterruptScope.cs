@@ -44,8 +44,10 @@ public sealed class InterruptScope : IDisposable
     private readonly List<object> started = [];
     private readonly List<string> stopped = [];
     private Task? stopping;
+    private readonly int owner = Environment.CurrentManagedThreadId; // The thread that entered: the cell's own.
     private KeyboardInterruptException? thrown;
     private volatile bool ended;
+    private volatile bool interrupted;
 
     private InterruptScope(InterruptScope? outer, CancellationToken token)
     {
@@ -69,14 +71,18 @@ public sealed class InterruptScope : IDisposable
         return scope;
     }
 
-    /// <summary>The scope the calling code runs in, or <see langword="null"/> outside any.</summary>
-    public static InterruptScope? Current => CurrentScope.Value is { ended: false } scope ? scope : null;
+    /// <summary>
+    /// The scope the calling code runs in, or <see langword="null"/> outside any. A thread started in a
+    /// scope stays in it after the scope ends only if the scope was interrupted: its next wait then ends
+    /// too, as Ctrl+C reaches everything a terminal's command started.
+    /// </summary>
+    public static InterruptScope? Current => CurrentScope.Value is { } scope && (!scope.ended || scope.interrupted) ? scope : null;
 
     /// <summary>The token whose cancellation interrupts this scope.</summary>
     public CancellationToken Token { get; }
 
-    /// <summary>True once the token is cancelled, while the scope lasts.</summary>
-    public bool IsInterrupted => !ended && Token.IsCancellationRequested;
+    /// <summary>True once the token was cancelled while the scope lasted (a cancellation after <see cref="Dispose"/> interrupts nothing).</summary>
+    public bool IsInterrupted => interrupted;
 
     /// <summary>What the interrupt stopped so far, one line each: processes terminated, pools terminated.</summary>
     public IReadOnlyList<string> Stopped
@@ -97,7 +103,7 @@ public sealed class InterruptScope : IDisposable
     /// </summary>
     public string Report()
     {
-        if (!Token.IsCancellationRequested)
+        if (!interrupted)
         {
             return "Not interrupted.";
         }
@@ -109,10 +115,17 @@ public sealed class InterruptScope : IDisposable
             : "Interrupted." + (stoppedNow.Count == 0 ? "" : $" Stopped: {string.Join("; ", stoppedNow)}.");
     }
 
+    /// <summary>True once a wait in this scope has thrown its <see cref="KeyboardInterruptException"/>.</summary>
+    internal bool ThrewInterrupt => thrown is not null;
+
     /// <summary>Leaves the scope: its token no longer interrupts anything, and the outer scope is current again.</summary>
     public void Dispose()
     {
-        ended = true;
+        lock (gate)
+        {
+            ended = true; // From now on a cancellation interrupts nothing (the kernel cancels finished cells too).
+        }
+
         registration.Dispose();
         if (CurrentScope.Value == this)
         {
@@ -146,7 +159,11 @@ public sealed class InterruptScope : IDisposable
 
         scope.FinishStopping(stopWaitedOn);
         var interrupt = new KeyboardInterruptException(waitingFor, scope.Stopped, scope.Token);
-        scope.thrown ??= interrupt;
+        if (scope.thrown is null || Environment.CurrentManagedThreadId == scope.owner)
+        {
+            scope.thrown = interrupt; // The report names the wait of the scope's own thread, if it had one.
+        }
+
         throw interrupt;
     }
 
@@ -201,6 +218,7 @@ public sealed class InterruptScope : IDisposable
                 return;
             }
 
+            interrupted = true;
             // Without this scope's context, so that the stopping's own joins are not interrupted.
             using (ExecutionContext.SuppressFlow())
             {

@@ -78,11 +78,18 @@ internal static class Spawn
             State: state);
     }
 
+    // Kept alive for the life of the process: disposing it would restore the signal's default.
+    private static PosixSignalRegistration? IgnoreInterrupt { get; set; }
+
     /// <summary>The child's entry point: <c>dotnet exec Helpers.dll</c> with a request on standard input (or <c>--resource-tracker</c>).</summary>
     /// <param name="args">Empty for a child process; <see cref="StandbyArgument"/> for a spare; <see cref="ResourceTracker.Argument"/> for the tracker.</param>
     /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
     public static int Main(string[] args)
     {
+        // Jupyter interrupts a kernel with SIGINT to its whole process group. The parent decides what
+        // an interrupt stops (the children of the interrupted cell: see InterruptScope), so neither a
+        // child nor the spare nor the tracker dies of the signal itself.
+        IgnoreInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         if (args is [ResourceTracker.Argument] && !OperatingSystem.IsWindows())
         {
             return ResourceTracker.Run();

@@ -11,7 +11,7 @@ public static class Runner
 {
     /// <summary>Runs <paramref name="notebook"/> with <c>--one</c>; a run past <paramref name="timeout"/> is killed and fails.
     /// Relative paths resolve from <paramref name="workingDirectory"/>, by default the notebook's folder.</summary>
-    public static async Task<RunOutcome> RunInOwnProcessAsync(string notebook, string output, TimeSpan timeout, string? workingDirectory = null)
+    public static async Task<RunOutcome> RunInOwnProcessAsync(string notebook, string output, TimeSpan timeout, string? workingDirectory = null, string? cancelSignal = null)
     {
         // Runs this assembly with --one: through its own apphost when that is what runs now, else with
         // the dotnet host (a test process, `dotnet NotebookRunner.dll`).
@@ -35,6 +35,12 @@ public static class Runner
         if (workingDirectory is not null)
         {
             info.ArgumentList.Add(workingDirectory);
+        }
+
+        if (cancelSignal is not null)
+        {
+            info.ArgumentList.Add("--cancel-on");
+            info.ArgumentList.Add(cancelSignal);
         }
 
         var clock = Stopwatch.StartNew();

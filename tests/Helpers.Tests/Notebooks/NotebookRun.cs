@@ -36,11 +36,14 @@ internal static class NotebookRun
         return kernel;
     }
 
-    /// <summary>Runs <paramref name="notebook"/> (from <paramref name="workingDirectory"/>, by default its folder); returns the outcome and the executed notebook's cells.</summary>
-    public static async Task<(RunOutcome Outcome, JsonArray Cells)> RunAsync(string notebook, TempDir scratch, string? workingDirectory = null)
+    /// <summary>
+    /// Runs <paramref name="notebook"/> (from <paramref name="workingDirectory"/>, by default its folder); returns the outcome and the executed notebook's cells.
+    /// With <paramref name="cancelSignal"/>, a cell that creates that file is cancelled, as the stop button does.
+    /// </summary>
+    public static async Task<(RunOutcome Outcome, JsonArray Cells)> RunAsync(string notebook, TempDir scratch, string? workingDirectory = null, string? cancelSignal = null)
     {
         var output = scratch.File(Path.GetFileName(notebook));
-        var outcome = await Runner.RunInOwnProcessAsync(notebook, output, TimeSpan.FromMinutes(15), workingDirectory);
+        var outcome = await Runner.RunInOwnProcessAsync(notebook, output, TimeSpan.FromMinutes(15), workingDirectory, cancelSignal);
         var cells = File.Exists(output) ? JsonNode.Parse(await File.ReadAllTextAsync(output))!["cells"]!.AsArray() : [];
         return (outcome, cells);
     }

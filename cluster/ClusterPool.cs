@@ -73,8 +73,11 @@ public sealed class ClusterPool : IDisposable
         slots = [.. Enumerable.Range(0, count).Select(k => new Slot(k, client.GetGrain<IPoolWorkerGrain>(k, id, null)))];
         // Activates every worker now, so that the first map measures work, not placement.
         Task.WhenAll(slots.Select(s => Locate(s, stop.Token))).WaitAsync(UnreachableAfter).GetAwaiter().GetResult();
-        runners = [.. slots.Select(s => Task.Run(() => Serve(s)))];
-        watchdog = Task.Run(Watch);
+        using (ExecutionContext.SuppressFlow()) // They serve the pool, not the cell (its interrupt scope) that made it.
+        {
+            runners = [.. slots.Select(s => Task.Run(() => Serve(s)))];
+            watchdog = Task.Run(Watch);
+        }
     }
 
     /// <summary>How many workers the pool has.</summary>
@@ -179,6 +182,7 @@ public sealed class ClusterPool : IDisposable
             }
 
             Thread.Sleep(10);
+            InterruptScope.ThrowIfInterrupted("the cluster pool's tasks to finish (Join)", TerminateOnInterrupt);
         }
 
         return true;
@@ -207,6 +211,18 @@ public sealed class ClusterPool : IDisposable
         }
     }
 
+    /// <summary>Terminates the pool for an interrupt (<see cref="InterruptScope"/>); says so, or null if it was terminated already.</summary>
+    private string? TerminateOnInterrupt()
+    {
+        if (state == 2)
+        {
+            return null;
+        }
+
+        Terminate();
+        return $"ClusterPool(processes={Processes}) terminated";
+    }
+
     /// <summary>Terminates, as Python's <c>with</c> does.</summary>
     public void Dispose() => Terminate();
 
@@ -219,7 +235,7 @@ public sealed class ClusterPool : IDisposable
 
     private AsyncResult<TResult> SubmitApply<TResult>(Delegate func, object?[] args, Action<TResult>? callback, Action<Exception>? errorCallback)
     {
-        var result = new AsyncResult<TResult>(callback, errorCallback);
+        var result = new AsyncResult<TResult>(callback, errorCallback, TerminateOnInterrupt);
         _ = SubmitMap<TResult>(func, [args], 1, list => result.Complete(list[0]), result.Fail);
         return result;
     }
@@ -238,7 +254,7 @@ public sealed class ClusterPool : IDisposable
             null => Math.Max(1, (all.Count + (Processes * 4) - 1) / (Processes * 4)),
         };
         var chunks = all.Chunk(size).ToList();
-        var job = new MapJob<TResult>(function, [.. chunks.Select(c => c.Length)], new AsyncResult<List<TResult>>(callback, errorCallback));
+        var job = new MapJob<TResult>(function, [.. chunks.Select(c => c.Length)], new AsyncResult<List<TResult>>(callback, errorCallback, TerminateOnInterrupt));
         var encoded = new List<Chunk>(chunks.Count);
         var offset = 0;
         foreach (var rows in chunks)
@@ -528,18 +544,32 @@ public sealed class ClusterPool : IDisposable
         /// <summary>Settles a map of no items.</summary>
         public void Complete() => Settle(null);
 
+        // Waits under the gate until ready() holds; in slices inside an interruptible scope, looking at
+        // it outside the gate (terminating the pool settles this job, which takes the gate).
+        private void WaitUntil(Func<bool> ready)
+        {
+            while (true)
+            {
+                lock (gate)
+                {
+                    if (ready())
+                    {
+                        return;
+                    }
+
+                    _ = Monitor.Wait(gate, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
+                }
+
+                InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner);
+            }
+        }
+
         public IEnumerable<TResult> InOrder()
         {
             var offset = 0;
             for (var c = 0; c < counts.Length; c++)
             {
-                lock (gate)
-                {
-                    while (!arrived[c])
-                    {
-                        Monitor.Wait(gate);
-                    }
-                }
+                WaitUntil(() => arrived[c]);
 
                 if (errors[c] is { } error)
                 {
@@ -565,14 +595,11 @@ public sealed class ClusterPool : IDisposable
 
             for (var n = 0; n < counts.Length; n++)
             {
+                var next = n;
+                WaitUntil(() => order.Count > next);
                 int c;
                 lock (gate)
                 {
-                    while (order.Count <= n)
-                    {
-                        Monitor.Wait(gate);
-                    }
-
                     c = order[n];
                 }
 

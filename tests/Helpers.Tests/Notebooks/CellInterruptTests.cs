@@ -131,4 +131,39 @@ public sealed class CellInterruptTests(ITestOutputHelper output) : IClassFixture
         Assert.Contains("threads ended True", last, StringComparison.Ordinal);
         Assert.Contains("children 0, queue 5, pipe hello, condition free True, lock held True", last, StringComparison.Ordinal);
     }
+
+    [LinuxFact]
+    public async Task A_cancelled_cell_blocked_in_a_cluster_map_ends_and_the_cluster_goes_on()
+    {
+        using var dir = new TempDir();
+        var signal = dir.File("cancel-now");
+        var notebook = NotebookRun.Write(dir, "cluster.ipynb",
+            $"#r \"{typeof(Mp).Assembly.Location}\"\n#r \"{typeof(Helpers.Cluster.LocalCluster).Assembly.Location}\"\nusing mp = Helpers.Multiprocessing;\nmp.Mp.CpuCount()",
+            $$"""
+            int Slow(int x) { System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite); return x; }
+            int Square(int x) => x * x;
+            void Signal() => System.IO.File.WriteAllText(@"{{signal}}", "");
+            var cluster = Helpers.Cluster.LocalCluster.Start(2);
+            var pool = cluster.Pool();
+            """,
+            "Signal();\npool.Map(Slow, new[] { 1, 2, 3 });",
+            "Console.WriteLine($\"at {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\");",
+            """
+            using (var again = cluster.Pool()) Console.WriteLine($"squares {string.Join(",", again.Map(Square, new[] { 1, 2, 3 }))}");
+            cluster.Dispose();
+            """);
+
+        var (_, executed) = await NotebookRun.RunAsync(notebook, dir, cancelSignal: signal);
+
+        var outputs = NotebookRun.Outputs(executed).ToList();
+        string TextOf(int cell) => string.Join("\n", outputs.Where(o => o.Cell == cell).Select(o => o.Text));
+        var cancelledAt = (long?)executed[2]!["metadata"]?["cancelled_at_ms"];
+        var at = System.Text.RegularExpressions.Regex.Match(TextOf(3), @"at (\d+)");
+        Assert.True(cancelledAt is not null && at.Success, $"the map was not cancelled, or the next cell did not run: {TextOf(2)} | {TextOf(3)}");
+        var seconds = (long.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture) - cancelledAt.Value) / 1000.0;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster map: the next cell ran {seconds:0.00} s after the Cancel: {TextOf(3)}"));
+        Assert.True(seconds <= BoundSeconds, $"the next cell ran only {seconds:0.0} s after the Cancel");
+        Assert.Contains("ClusterPool(processes=2) terminated", TextOf(3), StringComparison.Ordinal);
+        Assert.Contains("squares 1,4,9", TextOf(4), StringComparison.Ordinal);
+    }
 }

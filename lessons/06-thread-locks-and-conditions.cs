@@ -22,7 +22,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 //
 // # 06 · 线程锁机制 · Thread locks and conditions
 //
-// Threads share memory, so two of them can update the same variable at the same moment and lose an update, as the processes of [notebook 03](03-process-locks-and-shared-memory.ipynb) did through shared memory. The note's section shows `threading.Lock` (and `RLock` for nesting), the pattern `if lock.acquire(1): ... lock.release()`, and a condition with `wait`, `wait_for` and `notify`. This notebook shows the race and its cures, which locks are reentrant, what the note's `acquire(1)` does and what it meant, a condition used as the note uses it and as a bounded buffer, and a deadlock found with timeouts.
+// Threads share memory, so two of them can update the same variable at the same moment and lose an update, as the processes of [notebook 03](03-process-locks-and-shared-memory.ipynb) did through shared memory. The note's section shows `threading.Lock` (and `RLock` for nesting), the pattern `if lock.acquire(1): ... lock.release()`, and a condition with `wait`, `wait_for` and `notify`. This notebook shows the race and its cures, which locks are reentrant, what the note's `acquire(1)` does and what it meant, a condition used as the note uses it and as a bounded buffer, and a deadlock found with timeouts, then ended with the stop button.
 //
 // What differs in .NET:
 // - **No GIL.** A .NET process runs its threads on all cores at once, so `counter++` races whenever two threads run it at the same instant. CPython's GIL does not make `x += 1` safe either (the race section says why): in both languages the cure is a lock.
@@ -36,7 +36,7 @@ using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows
 // - Tell reentrant locks (`lock`/`Monitor`, `System.Threading.Lock`, Python's `RLock`) from non-reentrant ones (`SemaphoreSlim`, Python's `Lock`).
 // - Read the note's `lock.acquire(1)` as Python does (`1` is `blocking`, not a timeout), and write the timed acquire it meant, which releases only a lock it took: `acquire(timeout=1)` in Python, `Monitor.TryEnter` or `Lock.TryEnter` with `try`/`finally` in C#.
 // - Use a `Condition` as the note does, with `Wait()` and `Notify()` under its lock, see what `Wait()` without the lock raises, and build a bounded buffer with `WaitFor` and `NotifyAll`.
-// - Detect a deadlock with timeouts, and prevent it with a lock order.
+// - Detect a deadlock with timeouts, prevent it with a lock order, and end a hung cell with the stop button, which interrupts the helpers' waits as Ctrl+C interrupts Python's.
 // - *Going deeper, optional:* how many updates are lost at each amount of work; a semaphore, an event and a barrier.
 
 // %% [markdown]
@@ -425,6 +425,59 @@ foreach (var ordered in new[] { false, true })
 }
 
 // %% [markdown]
+// ### The stop button · 停止按钮
+//
+// Without its timeout, the cell above would wait forever, and the kernel with it. A Python program stuck like that is stopped with Ctrl+C (Interrupt in Jupyter): the waiting call raises `KeyboardInterrupt`. The helpers do the same when you press the stop button (■ in VS Code; Interrupt in Jupyter, with the kernelspec that `tools/jupyter-kernel.sh` sets up, see the README):
+// - every wait of the helpers (`Join`, `Acquire`, `Get`, `Map`, `Wait`, …) ends within about a tenth of a second with an `mp.KeyboardInterruptException` that says what it was waiting for;
+// - the child processes and pools the cell started are terminated, and the threads it started are interrupted at their next wait of the helpers;
+// - the next cell runs.
+//
+// What .NET itself waits on (`lock`, `Monitor.Enter`, `Thread.Sleep`, `System.Threading.Thread.Join`) is not interrupted: a cell stuck there keeps the kernel busy until it ends or the kernel restarts. That is why the cells above use timeouts.
+//
+// Here is the same deadlock with the helpers' locks and threads. A thread that is interrupted while it waits for its second lock says so, and its `using` gives back its first lock:
+
+// %%
+var outcomes = new string[2];
+
+(threading.Thread, threading.Thread) StartDeadlock()
+{
+    var (first, second, bothHoldOne) = (new mp.Lock(), new mp.Lock(), new mp.Barrier(2));
+    string Take(mp.Lock mine, mp.Lock other)
+    {
+        using (mine.EnterScope())
+        {
+            bothHoldOne.Wait();                                   // each thread now holds one lock
+            try { using (other.EnterScope()) return "done"; }
+            catch (mp.KeyboardInterruptException) { return "interrupted while waiting for the other lock"; }
+        }
+    }
+
+    var left = new threading.Thread(() => outcomes[0] = Take(first, second));
+    var right = new threading.Thread(() => outcomes[1] = Take(second, first));
+    left.Start();
+    right.Start();
+    return (left, right);
+}
+
+// %% [markdown]
+// To press the button yourself, run `var (p, q) = StartDeadlock(); p.Join();` in a new cell, and press ■ once it hangs. So that this notebook also runs unattended, the cell below presses it with a timer after 2 s: the kernel gives every cell an `mp.InterruptScope` holding the cell's cancellation, and this cell opens one of its own with the timer's (a console program can do the same with Ctrl+C's):
+
+// %%
+var stopButton = new CancellationTokenSource(TimeSpan.FromSeconds(2));   // pressed after 2 s
+threading.Thread left, right;
+using (mp.InterruptScope.Enter(stopButton.Token))
+{
+    (left, right) = StartDeadlock();
+    try { left.Join(); }                                  // left waits for right, right for left: forever
+    catch (mp.KeyboardInterruptException e) { Console.WriteLine(e.Message); }
+}
+
+stopButton.Dispose();
+left.Join(timeout: 5);
+right.Join(timeout: 5);
+Console.WriteLine($"left: {outcomes[0]}; right: {outcomes[1]}");
+
+// %% [markdown]
 // ## 练习 · Exercises
 //
 // Each exercise names what it practises, then gives a task, a hint you can open, a cell to edit between `// BEGIN SOLUTION` and `// END SOLUTION`, and a check cell. The check runs your code for real and shows ✓, or ✗ with what it expected and what it saw. It never hangs: after its time limit it gives up, kills the child processes your code left, and names any shared object left undisposed. Until you write a solution, the check says *not done yet*.
@@ -545,11 +598,11 @@ display(Exercise.Check("06.2", "Put waits while the buffer is full and Take whil
 // - The note's `lock.acquire(1)` is `acquire(blocking=True)`: it never times out. A timeout is `acquire(timeout=1)`, in C# `Monitor.TryEnter` or `Lock.TryEnter`; release only after it returned true, in a `finally`. The scoped forms (`lock`, `using (l.EnterScope())`, Python's `with`) release exactly once.
 // - Releasing a lock this thread does not hold throws `SynchronizationLockException` in .NET; in Python it raises `RuntimeError`, or, for a plain `Lock` that another thread holds, silently frees that thread's lock.
 // - A condition's `Wait()`, `WaitFor()` and `Notify()` need its lock (`using (cond.EnterScope())`, Python's `with cond:`): without it, `SynchronizationLockException` here and `RuntimeError` in Python. `Wait` releases the lock while it waits; check the state again after every wake-up, or let `WaitFor` do it.
-// - Locks taken in opposite orders can deadlock: timeouts detect it, and a fixed lock order prevents it. Semaphores, events and barriers (in the optional part) cover other common patterns.
+// - Locks taken in opposite orders can deadlock: timeouts detect it, and a fixed lock order prevents it. The stop button ends a cell stuck in a wait of the helpers, as Ctrl+C ends Python's (`KeyboardInterrupt`); a wait of .NET itself (`lock`, `Thread.Sleep`) it cannot end. Semaphores, events and barriers (in the optional part) cover other common patterns.
 //
 // **Documentation**
 // - Python: [`threading.Lock`](https://docs.python.org/3/library/threading.html#threading.Lock), [`Lock.acquire`](https://docs.python.org/3/library/threading.html#threading.Lock.acquire), [`threading.RLock`](https://docs.python.org/3/library/threading.html#threading.RLock), [locks in a `with` statement](https://docs.python.org/3/library/threading.html#with-locks), [`threading.Condition`](https://docs.python.org/3/library/threading.html#threading.Condition), [`Condition.wait`](https://docs.python.org/3/library/threading.html#threading.Condition.wait), [`Condition.wait_for`](https://docs.python.org/3/library/threading.html#threading.Condition.wait_for), [`threading.Semaphore`](https://docs.python.org/3/library/threading.html#threading.Semaphore), [`threading.Event`](https://docs.python.org/3/library/threading.html#threading.Event), [`threading.Barrier`](https://docs.python.org/3/library/threading.html#threading.Barrier), [global interpreter lock](https://docs.python.org/3/glossary.html#term-global-interpreter-lock), [free threading](https://docs.python.org/3/howto/free-threading-python.html), [PEP 703](https://peps.python.org/pep-0703/), [PEP 779](https://peps.python.org/pep-0779/)
-// - .NET: [the `lock` statement](https://learn.microsoft.com/dotnet/csharp/language-reference/statements/lock), [`Monitor`](https://learn.microsoft.com/dotnet/api/system.threading.monitor), [`Monitor.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.monitor.tryenter), [`System.Threading.Lock`](https://learn.microsoft.com/dotnet/api/system.threading.lock), [`Lock.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.lock.tryenter), [`Interlocked`](https://learn.microsoft.com/dotnet/api/system.threading.interlocked), [`SemaphoreSlim`](https://learn.microsoft.com/dotnet/api/system.threading.semaphoreslim), [`ManualResetEventSlim`](https://learn.microsoft.com/dotnet/api/system.threading.manualreseteventslim), [`Barrier`](https://learn.microsoft.com/dotnet/api/system.threading.barrier), [`SynchronizationLockException`](https://learn.microsoft.com/dotnet/api/system.threading.synchronizationlockexception)
+// - .NET: [the `lock` statement](https://learn.microsoft.com/dotnet/csharp/language-reference/statements/lock), [`Monitor`](https://learn.microsoft.com/dotnet/api/system.threading.monitor), [`Monitor.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.monitor.tryenter), [`System.Threading.Lock`](https://learn.microsoft.com/dotnet/api/system.threading.lock), [`Lock.TryEnter`](https://learn.microsoft.com/dotnet/api/system.threading.lock.tryenter), [`Interlocked`](https://learn.microsoft.com/dotnet/api/system.threading.interlocked), [`SemaphoreSlim`](https://learn.microsoft.com/dotnet/api/system.threading.semaphoreslim), [`ManualResetEventSlim`](https://learn.microsoft.com/dotnet/api/system.threading.manualreseteventslim), [`Barrier`](https://learn.microsoft.com/dotnet/api/system.threading.barrier), [`SynchronizationLockException`](https://learn.microsoft.com/dotnet/api/system.threading.synchronizationlockexception), [`CancellationTokenSource`](https://learn.microsoft.com/dotnet/api/system.threading.cancellationtokensource), [`OperationCanceledException`](https://learn.microsoft.com/dotnet/api/system.operationcanceledexception)
 
 // %% [markdown]
 // [← 05 · 线程的创建](05-creating-threads.ipynb) · [目录 · Contents](00-index.ipynb) · [07 · 从一台机器到多台 →](07-beyond-one-machine.ipynb)

@@ -41,5 +41,5 @@ public sealed class KeyboardInterruptException : OperationCanceledException
     private static string Describe(string waitingFor, IReadOnlyList<string> stopped) =>
         $"Interrupted while waiting for {waitingFor}."
         + (stopped.Count == 0 ? "" : $" Stopped: {string.Join("; ", stopped)}.")
-        + " Shared objects stay usable; the next cell can run.";
+        + " Shared objects stay usable.";
 }

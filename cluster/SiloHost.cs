@@ -15,22 +15,22 @@ namespace Helpers.Cluster;
 /// </summary>
 public static class SiloHost
 {
-    /// <summary>The cluster id of local clusters.</summary>
-    public const string ClusterId = "helpers-local";
-
-    /// <summary>The service id of local clusters.</summary>
+    /// <summary>The service id of local clusters (each has a cluster id of its own: <see cref="LocalCluster.ClusterId"/>).</summary>
     public const string ServiceId = "helpers";
 
     /// <summary>
     /// Runs silo <paramref name="index"/> until its process ends. Silo and gateway listen on
-    /// 127.0.0.1 only; silo 0 is the primary, which keeps the membership table (development clustering).
+    /// 127.0.0.1 only. With <paramref name="redis"/>, the member list is in Redis, so any silo may
+    /// die; without, silo 0 keeps it (development clustering) and the cluster lives as long as silo 0.
     /// </summary>
-    /// <param name="index">The silo's number in its cluster (0 is the primary).</param>
+    /// <param name="index">The silo's number in its cluster.</param>
+    /// <param name="clusterId">The cluster's id: its own, so that no other cluster's members are seen.</param>
+    /// <param name="redis">The Redis address that holds the member list, or null for development clustering.</param>
     /// <param name="siloPort">The port silos talk to each other on.</param>
     /// <param name="gatewayPort">The port clients connect to.</param>
-    /// <param name="primaryPort">The silo port of silo 0.</param>
+    /// <param name="primaryPort">The silo port of silo 0 (development clustering only).</param>
     /// <param name="ready">Set once the silo has started and joined the cluster.</param>
-    public static void Run(int index, int siloPort, int gatewayPort, int primaryPort, Event ready)
+    public static void Run(int index, string clusterId, string? redis, int siloPort, int gatewayPort, int primaryPort, Event ready)
     {
         ArgumentNullException.ThrowIfNull(ready);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -39,19 +39,24 @@ public static class SiloHost
             .AddFilter("Orleans", LogLevel.Error) // A killed peer makes the others log connection warnings by the dozen,
             .AddFilter("Polly", LogLevel.Error) // and Orleans' retries of calls to it, one line each;
             .AddFilter("Orleans.Runtime.GrainCallCancellationManager", LogLevel.None); // and a failed cancellation of a call to it, a trace each.
-        builder.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
-        builder.Services.AddSingleton<IHostLifetime, SiloLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, SiloLifetime>(); // Not the console's: see SiloLifetime.
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), ServiceId, ClusterId);
-            silo.Configure<EndpointOptions>(o =>
+            if (redis is null)
             {
-                // Loopback only, advertised and listening: a classroom network is shared.
-                o.AdvertisedIPAddress = IPAddress.Loopback;
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, siloPort);
-                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
-            });
-            silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+                silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), ServiceId, clusterId);
+            }
+            else
+            {
+                // The README's "real cluster" configuration, with loopback addresses (loopback only,
+                // advertised and listening: a classroom network is shared).
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = ServiceId; });
+                silo.UseRedisClustering(redis);
+            }
+
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort: siloPort, gatewayPort: gatewayPort);
+            silo.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+            silo.Configure<ClusterMembershipOptions>(FastFailureDetection); // A local cluster only.
         });
         using var host = builder.Build();
         host.Start();

@@ -32,9 +32,17 @@ public sealed class SlotPlacementAttribute : PlacementAttribute
     }
 }
 
-/// <summary>Decides where a <see cref="SlotPlacement"/> grain activates (runs in the silo that places it).</summary>
-internal sealed class SlotPlacementDirector : IPlacementDirector
+/// <summary>
+/// Decides where a <see cref="SlotPlacement"/> grain activates (runs in the silo that places it).
+/// Public, so that a silo of a real cluster registers it as <see cref="SiloHost.Run"/> does:
+/// <c>silo.AddPlacementDirector&lt;SlotPlacement, SlotPlacementDirector&gt;()</c>.
+/// </summary>
+public sealed class SlotPlacementDirector : IPlacementDirector
 {
+    /// <summary>The <c>k mod n</c>-th live silo, ordered by address, for slot <c>k</c>.</summary>
+    /// <param name="strategy">Always <see cref="SlotPlacement"/>.</param>
+    /// <param name="target">The grain to place; its integer key is its slot.</param>
+    /// <param name="context">The silos it may go to.</param>
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target).Order().ToArray();

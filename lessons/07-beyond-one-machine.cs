@@ -68,15 +68,16 @@ Console.WriteLine($"This machine has {CpuCount()} CPUs: a process pool here spee
 // An Orleans cluster is a set of **silos**, processes that host grains and talk to each other; a **client** (here, this notebook) connects to a silo's **gateway** port and calls grains by message. `LocalCluster.Start(2)` starts two silos on this machine, as child processes of this kernel, and connects a client:
 //
 // - **Loopback only.** Every silo and gateway listens on 127.0.0.1, never on this machine's other addresses: a classroom network is shared, and nobody else should reach your silos.
-// - **Development clustering.** Silo 0 keeps the list of members (Orleans' `UseLocalhostClustering`); the others find it on its port. A real cluster keeps that list in a database ([notebook 08](08-actors-and-faults.ipynb) shows how, in its last section).
-// - **They end with the notebook.** Each silo is a helpers `Process` with the lifeline of [notebook 01](01-process-creation.ipynb): when this kernel ends in any way, a restart or a SIGKILL, its silos kill themselves. Their output appears in the cell that is running, as a child's does.
+// - **The list of members is in Redis**, a small database server, as in a real cluster ([notebook 08](08-actors-and-faults.ipynb) shows the configuration, in its last section): the cluster starts a `redis-server` of its own on 127.0.0.1, keeping nothing on disk, so any silo can die and the others go on. Without `redis-server` installed, the cluster says so in one line and falls back to Orleans' development clustering, where silo 0 keeps the list and the cluster lives only as long as silo 0.
+// - **They end with the notebook.** Each silo is a helpers `Process` with the lifeline of [notebook 01](01-process-creation.ipynb): when this kernel ends in any way, a restart or a SIGKILL, its silos kill themselves, and the same kind of lifeline ends the cluster's `redis-server`. Their output appears in the cell that is running, as a child's does.
 //
-// The cell prints how long the start took: most of it is the .NET runtime and Orleans starting, once in each silo:
+// The cell prints how long the start took (most of it is the .NET runtime and Orleans starting, once in each silo) and where the list of members is:
 
 // %%
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var cluster = LocalCluster.Start(silos: 2);
 Console.WriteLine($"{cluster.Silos.Count} silos up in {clock.Elapsed.TotalSeconds:F1} s, on 127.0.0.1 only: silo ports {string.Join(", ", cluster.SiloPorts)}, gateways {string.Join(", ", cluster.GatewayPorts)}.");
+Console.WriteLine(cluster.Membership);
 display(cluster.Silos);
 
 // %% [markdown]

@@ -54,12 +54,13 @@ Console.WriteLine("cluster library built and loaded: ../cluster/bin/Helpers.Clus
 // %% [markdown]
 // ## 集群 · The cluster
 //
-// The same local cluster as in [notebook 07](07-beyond-one-machine.ipynb), which explains its parts: two silos, children of this kernel, listening on 127.0.0.1 only; silo 0 keeps the list of members. The cell prints how long the start took:
+// The same local cluster as in [notebook 07](07-beyond-one-machine.ipynb), which explains its parts: two silos, children of this kernel, listening on 127.0.0.1 only; the list of members is in a `redis-server` the cluster started for itself, so any silo can die. The cell prints how long the start took, and where the list of members is:
 
 // %%
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var cluster = LocalCluster.Start(silos: 2);
 Console.WriteLine($"{cluster.Silos.Count} silos up in {clock.Elapsed.TotalSeconds:F1} s, on 127.0.0.1 only: silo ports {string.Join(", ", cluster.SiloPorts)}, gateways {string.Join(", ", cluster.GatewayPorts)}.");
+Console.WriteLine(cluster.Membership);
 display(cluster.Silos);
 
 // %% [markdown]
@@ -119,7 +120,7 @@ Console.WriteLine($"{lockedSum:N0} additions under a lock took {nsEach:F1} ns ea
 // %% [markdown]
 // ## 当一个 silo 死去 · When a silo dies
 //
-// A silo is killed (SIGKILL) in the middle of a map. Its calls get no answer; the pool notices the silo has left the cluster (Orleans' membership declares it dead after a few failed probes, tuned to about 3 s on a local cluster) or that a call to it failed, and sends its chunks to a worker on a live silo. Every call in flight at that moment is sent again, not only those to the dead silo: a call to a live silo may have gone through the dead silo's gateway, and its reply would never come back. Look for the map to finish with every result. A chunk lost three times (a function that ends its own process, say) fails with `WorkerLostException` instead of running forever. Silo 1 is killed, not silo 0: silo 0 keeps this local cluster's member list, so the cluster lives as long as it does (a real cluster keeps the list in a database: see the last section).
+// A silo is killed (SIGKILL) in the middle of a map. Its calls get no answer; the pool notices the silo has left the cluster (Orleans' membership declares it dead after a few failed probes, tuned to about 3 s on a local cluster) or that a call to it failed, and sends its chunks to a worker on a live silo. Every call in flight at that moment is sent again, not only those to the dead silo: a call to a live silo may have gone through the dead silo's gateway, and its reply would never come back. Look for the map to finish with every result. A chunk lost three times (a function that ends its own process, say) fails with `WorkerLostException` instead of running forever. The silo killed is **silo 0**, the first one started: the member list is not in any silo but in Redis, as in a real cluster (see the last section), so silo 1 declares silo 0 dead, records it there, and the cluster goes on with silo 1. (Without `redis-server`, the start cell above said so: silo 0 then keeps the list, and killing it ends the cluster.)
 //
 // A task that sleeps 50 ms and returns where it ran:
 
@@ -131,7 +132,7 @@ Console.WriteLine($"{lockedSum:N0} additions under a lock took {nsEach:F1} ns ea
 }
 
 // %% [markdown]
-// 200 tasks in chunks of 5 on four workers, two per silo; the first result shows the map is under way, then silo 1 is killed, and the rest are read as they come:
+// 200 tasks in chunks of 5 on four workers, two per silo; the first result shows the map is under way, then silo 0 is killed, and the rest are read as they come:
 
 // %%
 var faultPool = cluster.Pool(4);
@@ -139,25 +140,29 @@ var results = faultPool.ImapUnordered(SlowWhere, Enumerable.Range(0, 200), chunk
 var reader = results.GetEnumerator();
 reader.MoveNext();
 var ran = new List<int> { reader.Current.Pid };
-var victim = cluster.Silos[1];
+var victim = cluster.Silos[0];
 var sinceKill = System.Diagnostics.Stopwatch.StartNew();
 victim.Kill();
 while (reader.MoveNext()) ran.Add(reader.Current.Pid);
 var finished = sinceKill.Elapsed.TotalSeconds;
-Console.WriteLine($"Silo 1 (pid {victim.Pid}) was killed after the first result; the map returned {ran.Count} of its 200 results, {finished:F1} s after the kill. " +
+Console.WriteLine($"Silo 0 (pid {victim.Pid}) was killed after the first result; the map returned {ran.Count} of its 200 results, {finished:F1} s after the kill. " +
                   (faultPool.Retries == 0
-                      ? "No chunk had to be sent again: none was in flight when silo 1 died."
-                      : $"The pool sent a chunk again {faultPool.Retries} times: the calls in flight when silo 1 left, to either silo, all ran again on silo 0 (pid {cluster.Silos[0].Pid})."));
+                      ? "No chunk had to be sent again: none was in flight when silo 0 died."
+                      : $"The pool sent a chunk again {faultPool.Retries} times: the calls in flight when silo 0 left, to either silo, all ran again on silo 1 (pid {cluster.Silos[1].Pid})."));
+var afterKill = faultPool.Map(SlowWhere, Enumerable.Range(0, 8), chunksize: 1).Select(r => r.Pid).Distinct().ToList();
+Console.WriteLine(afterKill.SequenceEqual(new[] { cluster.Silos[1].Pid!.Value })
+    ? $"The cluster goes on: a new map of 8 tasks ran on silo 1 (pid {cluster.Silos[1].Pid}), the silo that is left."
+    : $"A new map ran on pids {string.Join(", ", afterKill)}.");
 faultPool.Dispose();
-display(ran.GroupBy(pid => pid).Select(g => new { Process = g.Key == victim.Pid ? $"silo 1, pid {g.Key} (killed)" : $"silo 0, pid {g.Key}", Results = g.Count() }).ToTabularDataResource());
+display(ran.GroupBy(pid => pid).Select(g => new { Process = g.Key == victim.Pid ? $"silo 0, pid {g.Key} (killed)" : $"silo 1, pid {g.Key}", Results = g.Count() }).ToTabularDataResource());
 
 // %% [markdown]
-// What to look for: the table counts the results by the silo that returned them; silo 1's share is what it finished before the kill. The number of chunks sent again can be larger than the chunks silo 1 held: calls to silo 0 that were in flight at that moment were sent again too, because their replies might have come back through silo 1's gateway. A chunk that ran on silo 0 before its resend runs twice; for a pure function that costs time, not correctness.
+// What to look for: the table counts the results by the silo that returned them; silo 0's share is what it finished before the kill. The number of chunks sent again can be larger than the chunks silo 0 held: calls to silo 1 that were in flight at that moment were sent again too, because their replies might have come back through silo 0's gateway. A chunk that ran on silo 1 before its resend runs twice; for a pure function that costs time, not correctness.
 
 // %% [markdown]
 // ## 结束集群 · Ending the cluster
 //
-// `Dispose` disconnects the client and kills the silos that are left (silo 1 is dead already). The cell counts the silo processes still running afterwards: look for 0.
+// `Dispose` disconnects the client and kills the silos that are left (silo 0 is dead already), then the cluster's `redis-server`. The cell counts the silo processes still running afterwards: look for 0.
 
 // %%
 bool Running(int pid)
@@ -177,7 +182,7 @@ Console.WriteLine($"silo processes still running after Dispose: {pids.Count(Runn
 //
 // The same `ClusterPool` works with any connected Orleans client: `new ClusterPool(client)`. What changes is how the silos find each other, and where they listen. What follows is the configuration a real cluster uses.
 //
-// **Membership in a shared store.** Instead of silo 0's in-memory list, every silo and client reads the member list from a database, so any silo can die, silo 0 too: the [Redis](https://learn.microsoft.com/dotnet/orleans/host/configuration-guide/typical-configurations) provider (`Microsoft.Orleans.Clustering.Redis`) or an SQL database through ADO.NET (`Microsoft.Orleans.Clustering.AdoNet`, with its table scripts), both released with the rest of Orleans (10.4.2 here).
+// **Membership in a shared store.** Every silo and client reads the member list from a database, so any silo can die, silo 0 too, as above: the [Redis](https://learn.microsoft.com/dotnet/orleans/host/configuration-guide/typical-configurations) provider (`Microsoft.Orleans.Clustering.Redis`) or an SQL database through ADO.NET (`Microsoft.Orleans.Clustering.AdoNet`, with its table scripts), both released with the rest of Orleans (10.4.2 here). The local cluster above runs this very configuration (`cluster/SiloHost.cs`), with loopback addresses, a ClusterId of its own and a faster failure detection.
 //
 // **A silo on each machine**, listening on that machine's network address (say 10.0.0.11; the next machine 10.0.0.12, and so on), silo port 11111 between silos, gateway port 30000 for clients; the firewall opens those two ports to the cluster's machines only:
 // ```csharp
@@ -308,7 +313,7 @@ display($"{exerciseCluster}");
 // - A grain is an actor: its state is touched only by its own code, one call at a time, so 2,000 concurrent `Add(1)` calls needed no lock; the price is a message per update, which the cells above timed beside a `lock` in one process.
 // - "One call at a time" is the rule for one activation of an ordinary grain: `[Reentrant]` lets calls interleave at their `await`s, a `[StatelessWorker]` grain has many activations, and the state lives in one silo's memory unless the grain persists it.
 // - A grain is named by its key: the same key reaches the same grain from any caller, and different keys are separate actors (exercise 08.2).
-// - When a silo dies in the middle of a map, the pool sends the calls in flight again, to a live silo, and the map returns every result: a pure function can run twice safely. Ray reruns a task whose worker died (3 times by default); the helpers' process `Pool` fails it; CPython's `multiprocessing.Pool` never delivers it.
+// - When a silo dies in the middle of a map, silo 0 included (the member list is in Redis, not in a silo), the pool sends the calls in flight again, to a live silo, and the map returns every result: a pure function can run twice safely. Ray reruns a task whose worker died (3 times by default); the helpers' process `Pool` fails it; CPython's `multiprocessing.Pool` never delivers it.
 // - A real cluster keeps its member list in a shared store (Redis, SQL), listens on the network, encrypts its traffic, and declares a silo dead more slowly than a local cluster (深入 · Going deeper).
 //
 // **Documentation**

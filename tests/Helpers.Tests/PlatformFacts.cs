@@ -29,3 +29,15 @@ public sealed class UnixFactAttribute : FactAttribute
     /// <summary>Skips the test on Windows.</summary>
     public UnixFactAttribute() => Skip = OperatingSystem.IsWindows() ? "Unix only: Windows names are kernel objects, not files, and need no tracker." : null!;
 }
+
+/// <summary>
+/// A test of a local cluster whose member list is in Redis: it needs <c>redis-server</c> on PATH
+/// (<c>.ci/run</c> installs it on Debian and Ubuntu); without it, it is reported as skipped.
+/// </summary>
+public sealed class RedisFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test unless redis-server is found, on Linux or macOS.</summary>
+    public RedisFactAttribute() => Skip = !OperatingSystem.IsWindows() && Helpers.Cluster.RedisServer.Find("redis-server") is not null
+        ? null!
+        : "Needs redis-server on PATH (Debian/Ubuntu: apt-get install redis-server; .ci/run installs it).";
+}

@@ -9,7 +9,7 @@ namespace Helpers.Tests.Cluster;
 /// <summary>
 /// The cluster from a real C# kernel (the runner's, in a process of its own and a session of its
 /// own, as Jupyter starts one): a function written in a cell maps across both silos, and when the
-/// kernel is SIGKILLed, no silo outlives it.
+/// kernel is SIGKILLed, no silo outlives it, nor the cluster's redis-server (when there is one).
 /// </summary>
 [Collection(nameof(NotebookTests))]
 public sealed class ClusterKernelTests : IClassFixture<LeakCheck>
@@ -22,6 +22,7 @@ public sealed class ClusterKernelTests : IClassFixture<LeakCheck>
             return; // setsid, and /proc to see the silos go.
         }
 
+        var redisBefore = LeakCheck.RedisServerPids();
         using var dir = new TempDir();
         var report = dir.File("report.txt");
         var notebook = NotebookRun.Write(dir, "cluster.ipynb",
@@ -44,9 +45,12 @@ public sealed class ClusterKernelTests : IClassFixture<LeakCheck>
         Assert.Equal(2, silos.Length);
         Assert.Equal(silos.Order(), Pids("ran").Order()); // The cell's function ran in both silos, and only there.
         Assert.All(silos, pid => Assert.True(Wait.PidAlive(pid)));
+        var redis = LeakCheck.RedisServerPids().Except(redisBefore).ToList();
+        Assert.Equal(RedisServer.Find("redis-server") is null ? 0 : 1, redis.Count);
 
-        kernel.Kill(); // SIGKILL, the kernel alone: its silos learn it from their lifeline.
+        kernel.Kill(); // SIGKILL, the kernel alone: its silos and redis' keeper learn it from their lifelines.
         await kernel.WaitForExitAsync();
         Assert.All(silos, pid => Assert.True(Wait.PidGone(pid), $"silo {pid} outlived its kernel"));
+        Assert.All(redis, pid => Assert.True(Wait.PidGone(pid), $"redis-server {pid} outlived its kernel"));
     }
 }

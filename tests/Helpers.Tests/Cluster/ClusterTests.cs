@@ -1,13 +1,15 @@
 using System.Globalization;
 using Helpers.Cluster;
 using Helpers.Multiprocessing;
+using Orleans.Runtime;
 using Xunit;
 
 namespace Helpers.Tests.Cluster;
 
 /// <summary>
 /// The cluster-backed pool on a 2-silo local cluster: work lands on both silos, exceptions come
-/// back as Pool's do, a killed silo's work runs again on the other, and no silo outlives its cluster.
+/// back as Pool's do, a killed silo's work runs again on the other (silo 0's too: the member list is
+/// in Redis), clusters do not see each other's members, and no silo outlives its cluster.
 /// </summary>
 public sealed class ClusterTests : IClassFixture<LeakCheck>
 {
@@ -52,19 +54,20 @@ public sealed class ClusterTests : IClassFixture<LeakCheck>
         AssertGone(pids);
     }
 
-    [Fact]
-    public void A_silo_killed_mid_map_has_its_chunks_run_again_on_the_live_silo()
+    [RedisFact]
+    public void The_first_silo_killed_mid_map_has_its_chunks_run_again_and_the_cluster_keeps_serving()
     {
         int[] pids;
         using (var cluster = LocalCluster.Start(2))
         {
+            Assert.NotNull(cluster.Redis);
             pids = [.. cluster.Silos.Select(s => s.Pid!.Value)];
             using var pool = cluster.Pool(4);
             var results = pool.ImapUnordered(ClusterTargets.SlowPid, Enumerable.Range(0, 200), chunksize: 5);
             using var reader = results.GetEnumerator();
             Assert.True(reader.MoveNext()); // The map is under way: 39 chunks of 40 still to come.
-            // Silo 1, not silo 0: silo 0 keeps a local cluster's membership table.
-            cluster.Silos[1].Kill();
+            // Silo 0, the one development clustering cannot lose: with the member list in Redis, any silo may go.
+            cluster.Silos[0].Kill();
 
             var ran = new List<int> { reader.Current };
             while (reader.MoveNext())
@@ -75,12 +78,67 @@ public sealed class ClusterTests : IClassFixture<LeakCheck>
             Assert.Equal(200, ran.Count);
             Assert.All(ran, pid => Assert.Contains(pid, pids));
             Assert.True(pool.Retries > 0, "no chunk was lost with the killed silo: it died after the map");
-            Assert.All(pool.Map(ClusterTargets.Pid, Enumerable.Range(0, 20), chunksize: 1), pid => Assert.Equal(pids[0], pid));
-            cluster.Silos[1].Join(10);
-            Assert.Equal(-9, cluster.Silos[1].ExitCode);
+            cluster.Silos[0].Join(10);
+            Assert.Equal(-9, cluster.Silos[0].ExitCode);
+
+            // Still serving: the same pool, a new pool, and a grain, all on silo 1.
+            Assert.All(pool.Map(ClusterTargets.Pid, Enumerable.Range(0, 20), chunksize: 1), pid => Assert.Equal(pids[1], pid));
+            using var fresh = cluster.Pool();
+            Assert.Equal(Enumerable.Range(0, 10).Select(x => x * x), fresh.Map(ClusterTargets.Square, Enumerable.Range(0, 10)));
+            var counter = cluster.Client.GetGrain<ICounterGrain>($"after-silo-0-{Guid.NewGuid():N}");
+            Assert.Equal(5L, counter.Add(5).GetAwaiter().GetResult());
+            Assert.Equal(pids[1], counter.Where().GetAwaiter().GetResult().Pid);
         }
 
         AssertGone(pids);
+    }
+
+    [RedisFact]
+    public void Clusters_sharing_one_redis_see_only_their_own_members()
+    {
+        using var redis = RedisServer.Start(RedisServer.Find("redis-server")!, Deadline.After(60));
+        string firstId;
+        using (var first = LocalCluster.Start(2, redis: redis.Address))
+        {
+            Assert.Equal(redis.Address, first.Redis);
+            Assert.Contains(LocalCluster.RedisVariable, first.Membership, StringComparison.Ordinal);
+            firstId = first.ClusterId;
+            // Killed, not stopped: their entries stay in Redis as live members nobody will declare dead.
+        }
+
+        using var second = LocalCluster.Start(1, redis: redis.Address);
+        Assert.NotEqual(firstId, second.ClusterId);
+        var members = second.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).GetAwaiter().GetResult();
+        Assert.Single(members);
+        using var pool = second.Pool();
+        Assert.Equal(new[] { second.Silos[0].Pid!.Value }, pool.Map(ClusterTargets.Pid, Enumerable.Range(0, 4), chunksize: 1).Distinct());
+    }
+
+    [Fact]
+    public void Without_redis_server_the_cluster_falls_back_to_development_clustering_and_says_so()
+    {
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        LocalCluster cluster;
+        try
+        {
+            cluster = LocalCluster.Start(1, 120, null, "/nonexistent/redis-server");
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        using (cluster)
+        {
+            Assert.Null(cluster.Redis);
+            Assert.Equal(LocalCluster.DevelopmentClusteringMessage, cluster.Membership);
+            Assert.Contains(LocalCluster.DevelopmentClusteringMessage, output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("silo 0 must survive", cluster.ToString(), StringComparison.Ordinal);
+            using var pool = cluster.Pool();
+            Assert.Equal(49, pool.Apply(ClusterTargets.Square, 7));
+        }
     }
 
     private static void AssertGone(int[] pids) =>

@@ -51,6 +51,7 @@ public sealed class ClusterPool : IDisposable
     private readonly Task[] runners;
     private readonly Task watchdog;
     private int codeShipments;
+    private long lastCallId;
     private int retries;
     private volatile int state; // 0 running, 1 closed, 2 terminated
 
@@ -328,15 +329,17 @@ public sealed class ClusterPool : IDisposable
     private async Task<bool> RunChunk(Slot slot, Chunk chunk)
     {
         using var call = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var request = chunk.Request with { CallId = Interlocked.Increment(ref lastCallId) };
+        (slot.CallId, slot.Unanswered) = (request.CallId, 0);
         slot.InFlight = call;
         try
         {
-            var reply = await slot.Grain.Run(chunk.Request).WaitAsync(call.Token).ConfigureAwait(false);
+            var reply = await slot.Grain.Run(request).WaitAsync(call.Token).ConfigureAwait(false);
             if (reply.NeedCode)
             {
                 await slot.Grain.Install(chunk.Job.Function.Code).WaitAsync(call.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref codeShipments);
-                reply = await slot.Grain.Run(chunk.Request).WaitAsync(call.Token).ConfigureAwait(false);
+                reply = await slot.Grain.Run(request).WaitAsync(call.Token).ConfigureAwait(false);
             }
 
             slot.Worker = reply.Worker;
@@ -364,7 +367,7 @@ public sealed class ClusterPool : IDisposable
         }
         finally
         {
-            slot.InFlight = null;
+            (slot.InFlight, slot.CallId) = (null, 0);
         }
     }
 
@@ -404,6 +407,8 @@ public sealed class ClusterPool : IDisposable
                         CancelQuietly(slot.InFlight);
                     }
                 }
+
+                await Task.WhenAll(slots.Select(AskAfterCall)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -423,6 +428,40 @@ public sealed class ClusterPool : IDisposable
         }
     }
 
+    // A call that is neither running on its worker nor just finished there, twice in a row (half a
+    // second apart, so not a request still on its way), was lost: its request or its reply went
+    // through a silo that died, and no failure will ever come. It is cancelled, so that its chunk is
+    // sent again. (Calls made just after a silo died can be lost so, whichever silo died.)
+    private async Task AskAfterCall(Slot slot)
+    {
+        var (call, id) = (slot.InFlight, slot.CallId);
+        if (call is null || id == 0)
+        {
+            return;
+        }
+
+        CallState state;
+        try
+        {
+            state = await slot.Grain.StateOf(id).WaitAsync(LocateTimeout, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            return; // No answer: the membership check above handles a dead silo.
+        }
+
+        if (slot.CallId != id)
+        {
+            return; // Answered meanwhile.
+        }
+
+        slot.Unanswered = state == CallState.Running ? 0 : slot.Unanswered + 1;
+        if (slot.Unanswered >= 2)
+        {
+            CancelQuietly(call);
+        }
+    }
+
     private static void CancelQuietly(CancellationTokenSource? source)
     {
         try
@@ -439,6 +478,8 @@ public sealed class ClusterPool : IDisposable
     {
         private volatile WorkerInfo? worker;
         private volatile CancellationTokenSource? inFlight;
+        private long callId;
+        private int unanswered;
 
         public int Index { get; } = index;
 
@@ -447,6 +488,12 @@ public sealed class ClusterPool : IDisposable
         public WorkerInfo? Worker { get => worker; set => worker = value; }
 
         public CancellationTokenSource? InFlight { get => inFlight; set => inFlight = value; }
+
+        /// <summary>The call in flight (<see cref="ChunkRequest.CallId"/>).</summary>
+        public long CallId { get => Volatile.Read(ref callId); set => Volatile.Write(ref callId, value); }
+
+        /// <summary>How many times in a row its worker did not know the call in flight.</summary>
+        public int Unanswered { get => Volatile.Read(ref unanswered); set => Volatile.Write(ref unanswered, value); }
     }
 
     private sealed class Chunk(Job job, int index, int offset, ChunkRequest request)

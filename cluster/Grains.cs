@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Helpers.Cluster;
 
 /// <summary>
@@ -17,6 +19,16 @@ public interface IPoolWorkerGrain : IGrainWithIntegerCompoundKey
     /// <summary>Runs a chunk of calls; answers <see cref="ChunkReply.NeedCode"/> when the silo lacks the code.</summary>
     /// <param name="request">The calls.</param>
     Task<ChunkReply> Run(ChunkRequest request);
+
+    /// <summary>
+    /// Whether the call <paramref name="callId"/> of <see cref="Run"/> is running here, or was the last
+    /// to finish: answered at once, even while a chunk runs. The pool asks about calls that have not
+    /// answered, so that one lost on the way (a request or a reply through a silo that died) is sent
+    /// again instead of waited for forever.
+    /// </summary>
+    /// <param name="callId">The <see cref="ChunkRequest.CallId"/>.</param>
+    [AlwaysInterleave]
+    Task<CallState> StateOf(long callId);
 }
 
 /// <summary>
@@ -47,11 +59,30 @@ internal sealed class PoolWorkerGrain(ILocalSiloDetails silo) : Grain, IPoolWork
         return Task.CompletedTask;
     }
 
-    // The function runs inside the grain's turn, on the silo's thread pool: CPU-bound work is what
-    // the pool is for, and a grain takes its next call only after this one (one chunk at a time).
-    public Task<ChunkReply> Run(ChunkRequest request) => Task.FromResult(SiloCode.Has(request.Code)
-        ? ChunkRun.Run(request, SiloHost.Here(silo))
-        : new ChunkReply(SiloHost.Here(silo), NeedCode: true, Values: null, Error: null));
+    private long running, lastDone;
+
+    // The function runs on the silo's thread pool while the grain's turn awaits it: the grain still
+    // takes its next Run only after this one (one chunk at a time), but StateOf is answered meanwhile.
+    public async Task<ChunkReply> Run(ChunkRequest request)
+    {
+        if (!SiloCode.Has(request.Code))
+        {
+            return new ChunkReply(SiloHost.Here(silo), NeedCode: true, Values: null, Error: null);
+        }
+
+        running = request.CallId;
+        try
+        {
+            return await Task.Run(() => ChunkRun.Run(request, SiloHost.Here(silo))).ConfigureAwait(true);
+        }
+        finally
+        {
+            (running, lastDone) = (0, request.CallId);
+        }
+    }
+
+    public Task<CallState> StateOf(long callId) =>
+        Task.FromResult(callId == running ? CallState.Running : callId == lastDone ? CallState.Done : CallState.Unknown);
 }
 
 /// <summary>The counter: a field, and no lock, because Orleans gives the grain one call at a time.</summary>

@@ -35,12 +35,27 @@ public sealed record CodeBundle([property: Id(0)] string Hash, [property: Id(1)]
 /// <param name="Function">The method, as the helpers name it for another process (JSON).</param>
 /// <param name="Count">How many calls.</param>
 /// <param name="Columns">One array per parameter, each holding that argument of every call (the helpers' JSON).</param>
+/// <param name="CallId">This sending of the chunk, for <see cref="IPoolWorkerGrain.StateOf"/> (each resend has a new one).</param>
 [GenerateSerializer, Immutable]
 public sealed record ChunkRequest(
     [property: Id(0)] string Code,
     [property: Id(1)] string Function,
     [property: Id(2)] int Count,
-    [property: Id(3)] byte[][] Columns);
+    [property: Id(3)] byte[][] Columns,
+    [property: Id(4)] long CallId = 0);
+
+/// <summary>What a worker knows of a call of <see cref="IPoolWorkerGrain.Run"/>.</summary>
+public enum CallState
+{
+    /// <summary>It never arrived (or the worker is another activation than the one it went to).</summary>
+    Unknown,
+
+    /// <summary>It is running now.</summary>
+    Running,
+
+    /// <summary>It was the last one to finish: its reply went out.</summary>
+    Done,
+}
 
 /// <summary>A worker's answer to a <see cref="ChunkRequest"/>.</summary>
 /// <param name="Worker">Where it ran.</param>

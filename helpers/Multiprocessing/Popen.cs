@@ -18,8 +18,8 @@ namespace Helpers.Multiprocessing;
 internal sealed partial class Popen : IDisposable
 {
     private const char ReportMark = '\u001e';
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
+    private static readonly int SigTerm = Platform.Libc.SIGTERM.Value;
+    private static readonly int SigKill = Platform.Libc.SIGKILL.Value;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     /// <summary>The child program: this assembly.</summary>
     internal static readonly string HelpersDll = typeof(Popen).Assembly.Location;

@@ -67,7 +67,7 @@ internal static class CellInterrupt
         // PosixSignal allows). Kept for the life of the kernel.
         if (!OperatingSystem.IsWindows())
         {
-            interrupt ??= PosixSignalRegistration.Create((PosixSignal)(OperatingSystem.IsLinux() ? 10 : 30), signal =>
+            interrupt ??= PosixSignalRegistration.Create((PosixSignal)Helpers.Multiprocessing.Platform.Libc.SIGUSR1.Value, signal =>
             {
                 signal.Cancel = true;
                 lock (Gate)

@@ -41,3 +41,20 @@ public sealed class RedisFactAttribute : FactAttribute
         ? null!
         : "Needs redis-server on PATH (Debian/Ubuntu: apt-get install redis-server; .ci/run installs it).";
 }
+
+/// <summary>
+/// A test that compiles a small C program with the machine's <c>cc</c> (Debian's gcc here; Xcode's
+/// clang on a Mac runner), on Linux or macOS; without a compiler it is reported as skipped.
+/// </summary>
+public sealed class CompilerFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test on Windows, or where no <c>cc</c> is on PATH.</summary>
+    public CompilerFactAttribute() => Skip = !OperatingSystem.IsWindows() && CompilerPath is not null
+        ? null!
+        : "Needs a C compiler (cc) on Linux or macOS, to read the system's own headers.";
+
+    /// <summary>The <c>cc</c> on PATH, or null.</summary>
+    public static string? CompilerPath =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "cc")).FirstOrDefault(File.Exists);
+}

@@ -16,7 +16,7 @@ internal abstract partial class NamedSemaphore
 
         public static PosixSemaphore Create(string name, int initial)
         {
-            var handle = Posix.SemOpen("/" + name, Posix.OCreat | Posix.OExcl, 0x180 /* 0600 */, (uint)initial);
+            var handle = Posix.SemOpen("/" + name, Libc.O_CREAT.Value | Libc.O_EXCL.Value, (uint)Libc.S_IRUSR_IWUSR.Value, (uint)initial);
             return handle == Posix.SemFailed
                 ? throw new IOException($"sem_open(/{name}) failed: errno {Marshal.GetLastPInvokeError()}")
                 : new PosixSemaphore(name, handle);
@@ -36,7 +36,7 @@ internal abstract partial class NamedSemaphore
             {
                 while (Posix.SemWait(Handle) != 0)
                 {
-                    ThrowUnless(Posix.EIntr);
+                    ThrowUnless(Libc.EINTR.Value);
                 }
 
                 return true;
@@ -49,11 +49,11 @@ internal abstract partial class NamedSemaphore
                     return true;
                 }
 
-                ThrowUnless(Posix.EAgain);
+                ThrowUnless(Libc.EAGAIN.Value);
                 return false;
             }
 
-            return OperatingSystem.IsMacOS() ? PollUntil(DateTime.UtcNow + timeout.Value) : TimedWait(DateTime.UtcNow + timeout.Value);
+            return Polls ? PollUntil(DateTime.UtcNow + timeout.Value) : TimedWait(DateTime.UtcNow + timeout.Value);
         }
 
         public override void Post()
@@ -84,12 +84,12 @@ internal abstract partial class NamedSemaphore
             while (Posix.SemTimedWait(Handle, at) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Posix.ETimedOut)
+                if (errno == Libc.ETIMEDOUT.Value)
                 {
                     return false;
                 }
 
-                ThrowUnless(Posix.EIntr, errno);
+                ThrowUnless(Libc.EINTR.Value, errno);
             }
 
             return true;

@@ -20,6 +20,12 @@ namespace Helpers.Multiprocessing.Platform;
 /// </remarks>
 internal abstract partial class NamedSemaphore : IDisposable
 {
+    /// <summary>
+    /// True where a timed wait polls <c>sem_trywait</c> with a sleep that grows (macOS, which has no
+    /// <c>sem_timedwait</c>); a test sets it on Linux to run macOS's path here.
+    /// </summary>
+    internal static bool Polls { get; set; } = OperatingSystem.IsMacOS();
+
     /// <summary>The OS-wide name.</summary>
     public abstract string Name { get; }
 

@@ -64,9 +64,6 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "sem_timedwait", SetLastError = true)]
     public static partial int SemTimedWait(nint sem, in TimeSpec absoluteRealtime);
 
-    [LibraryImport("libc", EntryPoint = "sem_getvalue", SetLastError = true)]
-    public static partial int SemGetValue(nint sem, out int value);
-
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 

@@ -16,8 +16,17 @@ public sealed partial class Pool
         return worker;
     }
 
+    // How often the result thread looks for workers that have exited, when no result comes sooner.
+    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(0.1);
+
+    // Shutting down: how long a worker may take to finish its tasks and exit, then to die once killed,
+    // and how long the result thread may take to see the pool stop.
+    private static readonly TimeSpan WorkerExitTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KilledWorkerTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HandlerExitTimeout = TimeSpan.FromSeconds(10);
+
     // The result thread (CPython's result handler and worker handler in one): hands results to
-    // their jobs, and every 0.1 s looks for workers that have exited.
+    // their jobs, and every CheckPeriod looks for workers that have exited.
     private void HandleResults()
     {
         var lastCheck = DateTime.UtcNow;
@@ -25,13 +34,13 @@ public sealed partial class Pool
         {
             // Rings are read by their message count in shared memory, so a worker killed between
             // writing its result and waking this thread leaves nothing unread.
-            var got = results.TryGet(out var bytes, block: true, timeout: 0.1);
+            var got = results.TryGet(out var bytes, block: true, timeout: CheckPeriod.TotalSeconds);
             if (got)
             {
                 Dispatch(bytes);
             }
 
-            if (!got || DateTime.UtcNow - lastCheck > TimeSpan.FromSeconds(0.1))
+            if (!got || DateTime.UtcNow - lastCheck > CheckPeriod)
             {
                 lastCheck = DateTime.UtcNow;
                 CheckWorkers();
@@ -170,15 +179,15 @@ public sealed partial class Pool
 
         foreach (var worker in live)
         {
-            worker.Join(30);
+            worker.Join(WorkerExitTimeout);
             if (worker.IsAlive)
             {
                 worker.Kill();
-                worker.Join(10);
+                worker.Join(KilledWorkerTimeout);
             }
         }
 
-        handler?.Join(TimeSpan.FromSeconds(10));
+        handler?.Join(HandlerExitTimeout);
         lock (gate)
         {
             Array.Clear(workers);

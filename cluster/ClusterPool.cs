@@ -282,6 +282,8 @@ public sealed class ClusterPool : IDisposable
     {
         if (state != 0)
         {
+            // An interrupt that terminated the pool while this call handed out its tasks is what ended it.
+            InterruptScope.ThrowIfInterrupted("the cluster pool to take the tasks (Map, Apply, …)", TerminateOnInterrupt);
             throw new InvalidOperationException(state == 1
                 ? "The pool is closed: it takes no more tasks (Python: 'Pool not running')."
                 : "The pool has been terminated (or its using scope has ended): it takes no more tasks.");
@@ -408,7 +410,9 @@ public sealed class ClusterPool : IDisposable
                     }
                 }
 
-                await Task.WhenAll(slots.Select(AskAfterCall)).ConfigureAwait(false);
+                // Calls to live silos only: one to a dead silo fails by itself, and asking it would
+                // only add to the messages the silos log about the dead one.
+                await Task.WhenAll(slots.Where(s => s.Worker is { } w && live.Contains(w.Silo)).Select(AskAfterCall)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -620,6 +624,7 @@ public sealed class ClusterPool : IDisposable
 
                 if (errors[c] is { } error)
                 {
+                    InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner); // Its pool terminated by an interrupt.
                     throw error;
                 }
 
@@ -652,6 +657,7 @@ public sealed class ClusterPool : IDisposable
 
                 if (errors[c] is { } error)
                 {
+                    InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner); // Its pool terminated by an interrupt.
                     throw error;
                 }
 

@@ -43,8 +43,8 @@ public sealed class InterruptScope : IDisposable
     private readonly System.Threading.Lock gate = new();
     private readonly List<object> started = [];
     private readonly List<string> stopped = [];
-    private Task? stopping;
     private readonly int owner = Environment.CurrentManagedThreadId; // The thread that entered: the cell's own.
+    private Task? stopping;
     private KeyboardInterruptException? thrown;
     private volatile bool ended;
     private volatile bool interrupted;
@@ -54,7 +54,8 @@ public sealed class InterruptScope : IDisposable
         Token = token;
         this.outer = outer;
 
-        // Not on the canceller's thread, and without this scope's context: stopping waits for children.
+        // Runs on the canceller's thread, so it only starts the stopping (which waits for children)
+        // on a task of its own; unsafe: the canceller's context, not this scope's, flows into it.
         registration = token.UnsafeRegister(static s => ((InterruptScope)s!).BeginStopping(), this);
     }
 

@@ -42,7 +42,14 @@ public sealed class AsyncResult<T>
             throw new TimeoutException($"The result was not ready within {timeout} s; it is still pending.");
         }
 
-        return error is null ? value! : throw error;
+        if (error is null)
+        {
+            return value!;
+        }
+
+        // An interrupt that terminated the pool failed this task: the interrupt is what ended the wait.
+        InterruptScope.ThrowIfInterrupted("a result from the pool (Get, Wait, Apply or Map)", stopOwner);
+        throw error;
     }
 
     /// <summary>Python's <c>wait(timeout=None)</c>: waits until ready, at most <paramref name="timeout"/> seconds.</summary>

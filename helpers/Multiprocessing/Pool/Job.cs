@@ -107,6 +107,7 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
     {
         while (true)
         {
+            Exception? failed;
             lock (done)
             {
                 if (ready() is { } values)
@@ -114,16 +115,20 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
                     return values;
                 }
 
-                if (error is not null)
+                failed = error;
+                if (failed is null)
                 {
-                    throw error;
+                    _ = Monitor.Wait(done, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
                 }
-
-                _ = Monitor.Wait(done, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
             }
 
-            // Outside the lock: stopping the pool fails this job, which takes it.
+            // Outside the lock: stopping the pool fails this job, which takes it. An interrupt that
+            // failed the job (by terminating its pool) is what ended the wait.
             InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner);
+            if (failed is not null)
+            {
+                throw failed;
+            }
         }
     }
 }

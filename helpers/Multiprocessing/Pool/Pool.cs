@@ -424,6 +424,8 @@ public sealed partial class Pool : IDisposable
     {
         if (state != PoolState.Running)
         {
+            // An interrupt that terminated the pool while this call handed out its tasks is what ended it.
+            InterruptScope.ThrowIfInterrupted("the pool to take the tasks (Map, Apply, …)", TerminateOnInterrupt);
             throw new InvalidOperationException(state == PoolState.Closed
                 ? "The pool is closed: it takes no more tasks (Python: 'Pool not running')."
                 : "The pool has been terminated (or its using scope has ended): it takes no more tasks.");

@@ -34,7 +34,7 @@ public sealed class Condition : IAcquirable
             throw new ArgumentException("A timeout cannot be given with block: false (Python: 'can't specify a timeout for a non-blocking call').", nameof(timeout));
         }
 
-        return InterruptScope.Wait(t => Monitor.TryEnter(gate, t), Deadline.ToTimeSpan(block ? timeout : 0), "the Condition's lock (Acquire)");
+        return InterruptScope.Take(t => Monitor.TryEnter(gate, t), Deadline.ToTimeSpan(block ? timeout : 0), "the Condition's lock (Acquire)");
     }
 
     /// <summary>Releases the lock (Python's <c>release()</c>).</summary>

@@ -112,7 +112,7 @@ public sealed class InterruptScope : IDisposable
         FinishStopping(null);
         var stoppedNow = Stopped;
         return thrown is { } first
-            ? (first.Stopped.Count == stoppedNow.Count ? first.Message : new KeyboardInterruptException(first.WaitingFor, stoppedNow, Token).Message)
+            ? KeyboardInterruptException.Describe(first.WaitingFor, stoppedNow)
             : "Interrupted." + (stoppedNow.Count == 0 ? "" : $" Stopped: {string.Join("; ", stoppedNow)}.");
     }
 
@@ -171,9 +171,21 @@ public sealed class InterruptScope : IDisposable
     /// <summary>
     /// Runs <paramref name="wait"/> (which waits at most the span it is given and says whether what it
     /// waited for happened) for up to <paramref name="timeout"/> in all; inside an interruptible scope,
-    /// in slices, looking at the token between them.
+    /// in slices, looking at the token between them. For waits that only watch (a process's end, a
+    /// result): if the interrupt came meanwhile it wins, since it may be what ended the wait (it
+    /// terminates the children), as Python's KeyboardInterrupt does over a wait that ends at that moment.
     /// </summary>
-    internal static bool Wait(Func<TimeSpan, bool> wait, TimeSpan timeout, string waitingFor, Func<string?>? stopWaitedOn = null)
+    internal static bool Wait(Func<TimeSpan, bool> wait, TimeSpan timeout, string waitingFor, Func<string?>? stopWaitedOn = null) =>
+        Sliced(wait, timeout, waitingFor, stopWaitedOn, takes: false);
+
+    /// <summary>
+    /// <see cref="Wait"/> for waits that take something (a semaphore's unit, a monitor): once taken it
+    /// is returned, never dropped by an interrupt that came meanwhile.
+    /// </summary>
+    internal static bool Take(Func<TimeSpan, bool> take, TimeSpan timeout, string waitingFor) =>
+        Sliced(take, timeout, waitingFor, null, takes: true);
+
+    private static bool Sliced(Func<TimeSpan, bool> wait, TimeSpan timeout, string waitingFor, Func<string?>? stopWaitedOn, bool takes)
     {
         if (uninterruptible > 0 || Current is not { Token.CanBeCanceled: true })
         {
@@ -186,9 +198,11 @@ public sealed class InterruptScope : IDisposable
             ThrowIfInterrupted(waitingFor, stopWaitedOn);
             if (wait(deadline.RemainingAtMost(Slice)))
             {
-                // The interrupt may be what ended the wait (it terminates the children): it wins, as
-                // Python's KeyboardInterrupt does over a wait that ends at the same moment.
-                ThrowIfInterrupted(waitingFor, stopWaitedOn);
+                if (!takes)
+                {
+                    ThrowIfInterrupted(waitingFor, stopWaitedOn);
+                }
+
                 return true;
             }
 

@@ -38,7 +38,8 @@ public sealed class KeyboardInterruptException : OperationCanceledException
     /// <summary>What the interrupt stopped: the processes and pools the interrupted scope had started, and the pool it was waiting on.</summary>
     public IReadOnlyList<string> Stopped { get; }
 
-    private static string Describe(string waitingFor, IReadOnlyList<string> stopped) =>
+    /// <summary>The message for a wait on <paramref name="waitingFor"/> that the interrupt ended, having stopped <paramref name="stopped"/>.</summary>
+    internal static string Describe(string waitingFor, IReadOnlyList<string> stopped) =>
         $"Interrupted while waiting for {waitingFor}."
         + (stopped.Count == 0 ? "" : $" Stopped: {string.Join("; ", stopped)}.")
         + " Shared objects stay usable.";

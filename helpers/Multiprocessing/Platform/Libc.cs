@@ -62,18 +62,12 @@ internal static class Libc
     internal sealed record Constant(string Name, string Header, long LinuxX64, long LinuxArm64, long MacX64, long MacArm64)
     {
         /// <summary>Its value on the platform this runs on (Linux's elsewhere: Windows uses only the signal numbers).</summary>
-        public int Value { get; } = (int)ValueFor(OperatingSystem.IsMacOS(), RuntimeInformation.ProcessArchitecture == Architecture.Arm64, LinuxX64, LinuxArm64, MacX64, MacArm64);
-
-        /// <summary>Its value on macOS or Linux, on arm64 or x64.</summary>
-        public long On(bool macOS, bool arm64) => ValueFor(macOS, arm64, LinuxX64, LinuxArm64, MacX64, MacArm64);
-
-        private static long ValueFor(bool macOS, bool arm64, long linuxX64, long linuxArm64, long macX64, long macArm64) =>
-            (macOS, arm64) switch
-            {
-                (false, false) => linuxX64,
-                (false, true) => linuxArm64,
-                (true, false) => macX64,
-                (true, true) => macArm64,
-            };
+        public int Value { get; } = (int)((OperatingSystem.IsMacOS(), RuntimeInformation.ProcessArchitecture == Architecture.Arm64) switch
+        {
+            (false, false) => LinuxX64,
+            (false, true) => LinuxArm64,
+            (true, false) => MacX64,
+            (true, true) => MacArm64,
+        });
     }
 }

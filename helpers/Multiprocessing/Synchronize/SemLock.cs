@@ -159,21 +159,10 @@ internal sealed unsafe partial class SemLock : IDisposable
         }
 
         // In slices inside an interruptible scope (the stop button), else in one wait.
-        var deadline = Deadline.After(timeout);
-        while (true)
-        {
-            InterruptScope.ThrowIfInterrupted(WaitingFor);
-            var slice = InterruptScope.NextSlice(deadline.Remaining);
-            if (semaphore.Wait(slice == Timeout.InfiniteTimeSpan ? null : slice))
-            {
-                return true;
-            }
-
-            if (deadline.HasPassed)
-            {
-                return false;
-            }
-        }
+        return InterruptScope.Take(
+            t => semaphore.Wait(t == Timeout.InfiniteTimeSpan ? null : t),
+            timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan,
+            WaitingFor);
     }
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>

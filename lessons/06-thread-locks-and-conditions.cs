@@ -428,7 +428,7 @@ foreach (var ordered in new[] { false, true })
 // ### The stop button · 停止按钮
 //
 // Without its timeout, the cell above would wait forever, and the kernel with it. A Python program stuck like that is stopped with Ctrl+C (Interrupt in Jupyter): the waiting call raises `KeyboardInterrupt`. The helpers do the same when you press the stop button (■ in VS Code; Interrupt in Jupyter, with the kernelspec that `tools/jupyter-kernel.sh` sets up, see the README):
-// - every wait of the helpers (`Join`, `Acquire`, `Get`, `Map`, `Wait`, …) ends within about a tenth of a second with an `mp.KeyboardInterruptException` that says what it was waiting for;
+// - every wait of the helpers (`Join`, `Acquire`, `Get`, `Map`, `Wait`, …) ends within a fraction of a second (it looks every tenth of a second; terminating what the cell started can add a little) with an `mp.KeyboardInterruptException` that says what it was waiting for;
 // - the child processes and pools the cell started are terminated, and the threads it started are interrupted at their next wait of the helpers;
 // - the next cell runs.
 //

@@ -2,9 +2,9 @@ namespace Helpers.Multiprocessing;
 
 /// <summary>
 /// What Ctrl+C is to a Python program in a terminal. While a scope is entered, every blocking call of
-/// the helpers made in it (also on the threads and tasks it starts) ends within about a tenth of a
-/// second of its token's cancellation with a <see cref="KeyboardInterruptException"/>, and the
-/// processes and pools started in it are stopped, as Ctrl+C stops a terminal's process group.
+/// the helpers made in it (also on the threads and tasks it starts) ends soon after its token's
+/// cancellation (waits look every tenth of a second) with a <see cref="KeyboardInterruptException"/>,
+/// once the processes and pools started in it are stopped, as Ctrl+C stops a terminal's process group.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -29,13 +29,13 @@ public static class Mp
     /// Python's <c>current_process()</c>: in a main program an object named <c>MainProcess</c>; in a
     /// child, the very <see cref="Process"/> object (or subclass object) the parent started.
     /// </summary>
-    public static Process CurrentProcess() => Spawn.Current ?? MainProcess.Value;
+    public static Process CurrentProcess() => ChildMain.Current ?? MainProcess.Value;
 
     /// <summary>
     /// Python's <c>parent_process()</c>: in a child, an object standing for the parent (name and
     /// pid); <see langword="null"/> in a main program.
     /// </summary>
-    public static Process? ParentProcess() => Spawn.Parent;
+    public static Process? ParentProcess() => ChildMain.Parent;
 
     /// <summary>
     /// The OS-wide names (shared memory, semaphores) this process has created and not yet removed,
@@ -110,13 +110,19 @@ public static class Mp
         }
     }
 
-    /// <summary>Fixes the start method for a process being started, and returns it.</summary>
-    internal static string StartMethodForStart()
+    /// <summary>
+    /// Starts the child of <paramref name="owner"/> with the start method, which this fixes: the one
+    /// place a start method is chosen, as CPython's context gives each method its own Popen.
+    /// </summary>
+    internal static Popen StartChild(SpawnRequest request, Process owner)
     {
+        string method;
         lock (MainProcess)
         {
             startMethodSet = true;
-            return startMethod;
+            method = startMethod;
         }
+
+        return method == StandbyMethod ? StandbyPopen.Start(request, owner) : SpawnPopen.Start(request, owner);
     }
 }

@@ -198,7 +198,7 @@ internal sealed unsafe class Ring : IDisposable
     {
         var deadline = Deadline.After(block, timeout);
         var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
-        if (bounded && !slots.Acquire(block, deadline.RemainingSeconds))
+        if (bounded && !slots.Acquire(block, deadline))
         {
             return false;
         }
@@ -355,7 +355,7 @@ internal sealed unsafe class Ring : IDisposable
                 }
 
                 // Slices: a pipe reader notices within one that the last writer died without closing.
-                _ = items.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds));
+                _ = items.Acquire(block: true, Deadline.After(deadline.RemainingAtMost(Slice)));
 
                 // Woken, or a slice passed: Count is read again next, so a later message may post
                 // again. (After a slice, this also clears a wake-up a dead reader took.)
@@ -551,7 +551,7 @@ internal sealed unsafe class Ring : IDisposable
         {
             try
             {
-                return l.Acquire(block, deadline.RemainingSeconds);
+                return l.Acquire(block, deadline);
             }
             catch (AbandonedLockException)
             {
@@ -580,7 +580,7 @@ internal sealed unsafe class Ring : IDisposable
                     return false;
                 }
 
-                _ = space.Acquire(block: true, Math.Min(deadline.RemainingSeconds ?? double.MaxValue, Slice.TotalSeconds));
+                _ = space.Acquire(block: true, Deadline.After(deadline.RemainingAtMost(Slice)));
 
                 // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
                 if (isPipe && ReadersGone)

@@ -72,9 +72,6 @@ internal readonly struct Deadline
     public TimeSpan Remaining =>
         IsNever ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, end - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
 
-    /// <summary>The seconds left, as the helpers' timeouts take them: null if never, else at least 0.</summary>
-    public double? RemainingSeconds => IsNever ? null : Remaining.TotalSeconds;
-
     /// <summary>The time left, but at most <paramref name="slice"/>: for waits that look up now and then.</summary>
     public TimeSpan RemainingAtMost(TimeSpan slice) => IsNever || Remaining > slice ? slice : Remaining;
 }

@@ -5,7 +5,7 @@ namespace Helpers.Multiprocessing;
 
 // Linux and macOS: signals. SIGTERM goes through libc's kill (.NET exposes only SIGKILL, as
 // Process.Kill), and .NET reports a death by signal N as exit code 128+N, which reads as Python's −N.
-internal sealed partial class Popen
+internal abstract partial class Popen
 {
     [UnsupportedOSPlatform("windows")]
     private void SignalUnix(int signal)

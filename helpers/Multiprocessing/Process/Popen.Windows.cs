@@ -5,7 +5,7 @@ namespace Helpers.Multiprocessing;
 // Windows has no signals: Terminate and Kill are both TerminateProcess, and the exit code of a
 // killed child is whatever TerminateProcess set, so the signal the caller asked for is reported
 // instead, as Python's −N.
-internal sealed partial class Popen
+internal abstract partial class Popen
 {
     [SupportedOSPlatform("windows")]
     private void SignalWindows() => os.Kill();

@@ -158,7 +158,7 @@ public class Process
 
         Children.Reap();
         var request = Spawn.Prepare(this, target);
-        popen = new Popen(request, this);
+        popen = Mp.StartChild(request, this);
         Children.Add(this);
         InterruptScope.Started(this);
     }
@@ -302,7 +302,7 @@ public class Process
     private static (string Identity, string Name) NextIdentity(string prefix)
     {
         var n = Interlocked.Increment(ref counter);
-        var id = Spawn.Identity is { } parent ? $"{parent}:{n}" : $"{n}";
+        var id = ChildMain.Identity is { } parent ? $"{parent}:{n}" : $"{n}";
         return (id, $"{prefix}-{id}");
     }
 

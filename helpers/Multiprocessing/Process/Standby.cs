@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Helpers.Multiprocessing;
 
 /// <summary>
-/// The <c>standby</c> start method, the helpers' counterpart of CPython's forkserver: the next child
-/// is started before it is asked for, so that <see cref="Process.Start"/> hands a request to a runtime
-/// that is already up, with <c>Helpers.dll</c> loaded and its start path compiled.
+/// The spare of the <c>standby</c> start method (<see cref="StandbyPopen"/>), the helpers' counterpart
+/// of CPython's forkserver: the next child is started before it is asked for, so that
+/// <see cref="Process.Start"/> hands a request to a runtime that is already up, with
+/// <c>Helpers.dll</c> loaded and its start path compiled.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -47,14 +48,14 @@ internal static class Standby
     }
 
     /// <summary>Remembers the assemblies a child loads, for the next spare to load before its request comes.</summary>
-    public static void Remember(SpawnRequest request) => Volatile.Write(ref assemblies, request.Assemblies);
+    public static void Remember(List<AssemblySource> childAssemblies) => Volatile.Write(ref assemblies, childAssemblies);
 
     /// <summary>
-    /// Takes the spare if there is one whose environment is still the parent's, and trims
-    /// <paramref name="request"/> to what the spare has not loaded yet (the images of new cells);
-    /// null, and the request unchanged, otherwise.
+    /// Takes the spare if there is one whose environment is still the parent's, with
+    /// <paramref name="request"/> trimmed to what the spare has not loaded yet (the images of new
+    /// cells); null if there is none fit to take.
     /// </summary>
-    public static System.Diagnostics.Process? Take(ref SpawnRequest request)
+    public static (System.Diagnostics.Process Os, SpawnRequest Request)? Take(SpawnRequest request)
     {
         Spare? spare;
         lock (Gate)
@@ -73,8 +74,7 @@ internal static class Standby
             // The spare has these images already: their names are enough (an image is large, and
             // each one would be encoded here and decoded there again).
             var loaded = spare.Loaded;
-            request = request with { Assemblies = [.. request.Assemblies.Select(a => a.Image is not null && loaded.Contains(a.Name) ? a with { Image = null, Symbols = null } : a)] };
-            return spare.Os;
+            return (spare.Os, request with { Assemblies = [.. request.Assemblies.Select(a => a.Image is not null && loaded.Contains(a.Name) ? a with { Image = null, Symbols = null } : a)] });
         }
 
         Discard(spare);
@@ -109,11 +109,11 @@ internal static class Standby
         {
             var environment = Snapshot();
             var preload = Volatile.Read(ref assemblies);
-            spare = new Spare(Popen.Launch(standby: true), environment, [.. preload.Where(a => a.Image is not null).Select(a => a.Name)]);
-            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(preload, SpawnJson.Default.ListAssemblySource)).ConfigureAwait(false);
+            spare = new Spare(ChildHost.Launch(Wire.StandbyArgument), environment, [.. preload.Where(a => a.Image is not null).Select(a => a.Name)]);
+            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(preload, WireJson.Default.ListAssemblySource)).ConfigureAwait(false);
             await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
             var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
-            if (line == Spawn.ReadyLine)
+            if (line == Wire.SpareReady)
             {
                 lock (Gate)
                 {

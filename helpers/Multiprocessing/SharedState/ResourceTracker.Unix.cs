@@ -57,23 +57,23 @@ internal static partial class ResourceTracker
         info.ArgumentList.Add("-c");
         // A background command's standard input would be /dev/null: hand it ours through fd 3.
         info.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" <&3 3<&- &");
-        info.ArgumentList.Add(Popen.DotnetHost.Value);
+        info.ArgumentList.Add(ChildHost.Dotnet.Value);
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(Popen.HelpersDll);
-        info.ArgumentList.Add(Argument);
+        info.ArgumentList.Add(ChildHost.HelpersDll);
+        info.ArgumentList.Add(Wire.TrackerArgument);
         using var shell = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
         var ready = shell.StandardOutput.ReadLineAsync();
-        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith(ReadyLine, StringComparison.Ordinal))
+        if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith(Wire.TrackerReady, StringComparison.Ordinal))
         {
             shell.StandardInput.Close(); // A tracker that did start then ends on its own.
             var stderr = shell.StandardError.ReadToEndAsync();
             var said = ready.IsCompleted && stderr.Wait(TimeSpan.FromSeconds(5)) ? $"It said: {stderr.Result.Trim()}" : "It did not answer within 60 s.";
             throw new InvalidOperationException(
-                $"The resource tracker ({Popen.HelpersDll} {Argument}) could not start, so shared objects could leak; " +
+                $"The resource tracker ({ChildHost.HelpersDll} {Wire.TrackerArgument}) could not start, so shared objects could leak; " +
                 $"check that Helpers.runtimeconfig.json is beside Helpers.dll. {said}");
         }
 
-        TrackerPid = int.Parse(line.AsSpan(ReadyLine.Length + 1), CultureInfo.InvariantCulture);
+        TrackerPid = int.Parse(line.AsSpan(Wire.TrackerReady.Length + 1), CultureInfo.InvariantCulture);
         shell.StandardInput.AutoFlush = true;
         return shell.StandardInput;
     }
@@ -94,7 +94,7 @@ internal static partial class ResourceTracker
             [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
                 .Select(s => PosixSignalRegistration.Create(s, context => context.Cancel = true))]);
         _ = Posix.SetSid(); // Out of the creator's process group and session (see the remarks).
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ReadyLine} {Environment.ProcessId}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Wire.TrackerReady} {Environment.ProcessId}"));
         Console.Out.Flush();
         Sweep();
         try

@@ -41,11 +41,7 @@ internal static partial class ResourceTracker
         SharedMemoryPrefix,
     }
 
-    /// <summary>The argument that makes Helpers.dll run as a tracker.</summary>
-    public const string Argument = "--resource-tracker";
-
     private static readonly System.Threading.Lock Gate = new();
-    private const string ReadyLine = "ready";
     private static readonly Dictionary<(Kind Kind, string Name), string> Held = [];
     private static StreamWriter? tracker;
 

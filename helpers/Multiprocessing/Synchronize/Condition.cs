@@ -56,15 +56,16 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     /// </summary>
     /// <returns>False if the timeout passed.</returns>
     /// <exception cref="SynchronizationLockException">The calling thread does not hold the lock (Python's RuntimeError).</exception>
-    public bool Wait(double? timeout = null)
+    public bool Wait(double? timeout = null) => Wait(Deadline.After(timeout)); // Refuses NaN before anything changes.
+
+    private bool Wait(Deadline deadline)
     {
-        _ = Deadline.ToTimeSpan(timeout); // Refuses NaN before anything changes.
         CheckHeld("wait on");
         sleeping.Release();
         var depth = lockObject is RLock r ? r.ReleaseAll() : Release1();
         try
         {
-            return waiting.Acquire(block: true, timeout);
+            return waiting.Acquire(block: true, deadline);
         }
         finally
         {
@@ -91,7 +92,7 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         var result = predicate();
         while (!result && !deadline.HasPassed)
         {
-            Wait(deadline.RemainingSeconds);
+            Wait(deadline);
             result = predicate();
         }
 
@@ -106,13 +107,13 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         ArgumentOutOfRangeException.ThrowIfNegative(n);
 
         // Sleepers that timed out since the last notify have counted themselves as woken: forget them.
-        while (woken.Acquire(block: false, null))
+        while (woken.TryAcquire())
         {
-            sleeping.Acquire(block: false, null);
+            sleeping.TryAcquire();
         }
 
         var sleepers = 0;
-        while (sleepers < n && sleeping.Acquire(block: false, null))
+        while (sleepers < n && sleeping.TryAcquire())
         {
             waiting.Release();
             sleepers++;
@@ -122,11 +123,11 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
         {
             for (var i = 0; i < sleepers; i++)
             {
-                _ = woken.Acquire(block: true, WakeTimeout.TotalSeconds);
+                _ = woken.Acquire(block: true, Deadline.After(WakeTimeout));
             }
 
             // Take back wake-ups that went to nobody (a sleeper timed out meanwhile).
-            while (waiting.Acquire(block: false, null))
+            while (waiting.TryAcquire())
             {
             }
         }

@@ -29,7 +29,7 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
 
     /// <inheritdoc/>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is free again.</exception>
-    public bool Acquire(bool block = true, double? timeout = null) => core.Acquire(block, timeout);
+    public bool Acquire(bool block = true, double? timeout = null) => core.Acquire(block, Deadline.After(timeout));
 
     /// <inheritdoc/>
     /// <remarks>As in Python, any thread of any process may release a held <c>Lock</c>.</remarks>

@@ -37,7 +37,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
             return true;
         }
 
-        if (!core.Acquire(block, timeout))
+        if (!core.Acquire(block, Deadline.After(timeout)))
         {
             return false;
         }
@@ -76,7 +76,7 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
     /// <summary>Acquires it again with the depth <see cref="ReleaseAll"/> returned.</summary>
     internal void AcquireRestore(int depth)
     {
-        core.Acquire(block: true, timeout: null);
+        core.Acquire(block: true, Deadline.Never);
         core.Depth = depth;
     }
 

@@ -115,22 +115,20 @@ internal sealed unsafe partial class SemLock : IDisposable
     public int Maximum => S->Maximum;
 
     /// <summary>
-    /// Takes one unit: at once if <paramref name="block"/> is false, else waiting up to
-    /// <paramref name="timeout"/> seconds (forever if null). A lock (made by <see cref="CreateLock"/>)
-    /// also records this thread as the holder, and watches for a holder that died.
+    /// Takes one unit: at once if <paramref name="block"/> is false, else waiting until
+    /// <paramref name="deadline"/>. A lock (made by <see cref="CreateLock"/>) also records this thread
+    /// as the holder, and watches for a holder that died.
     /// </summary>
     /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Acquire(bool block, double? timeout)
+    public bool Acquire(bool block, Deadline deadline)
     {
-        var wait = Deadline.ToTimeSpan(timeout); // Python's rules: null forever, negative 0; NaN refused.
-        timeout = wait == Timeout.InfiniteTimeSpan ? null : wait.TotalSeconds;
         if (IsLock)
         {
-            return AcquireLock(block, timeout);
+            return AcquireLock(block, deadline);
         }
 
-        if (!semaphore.TryWait() && (!block || !WaitContended(timeout)))
+        if (!semaphore.TryWait() && (!block || !WaitContended(deadline)))
         {
             return false;
         }
@@ -146,7 +144,7 @@ internal sealed unsafe partial class SemLock : IDisposable
     // A unit is often posted a moment later by a process running on another core: trying again for
     // a short spin spares both sides the system calls of sleeping and waking.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool WaitContended(double? timeout)
+    private bool WaitContended(Deadline deadline)
     {
         var spinner = default(SpinWait);
         for (var i = 0; i < SpinCount; i++)
@@ -161,9 +159,13 @@ internal sealed unsafe partial class SemLock : IDisposable
         // In slices inside an interruptible scope (the stop button), else in one wait.
         return InterruptScope.Take(
             t => semaphore.Wait(t == Timeout.InfiniteTimeSpan ? null : t),
-            timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan,
+            deadline.Remaining,
             WaitingFor);
     }
+
+    /// <summary>Takes one unit if one is free now, without waiting.</summary>
+    /// <exception cref="AbandonedLockException">The holder died without releasing; the lock is now free.</exception>
+    public bool TryAcquire() => Acquire(block: false, Deadline.Never);
 
     /// <summary>Gives one unit back; a lock forgets its holder and wakes a sleeper if there is one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -196,9 +198,9 @@ internal sealed unsafe partial class SemLock : IDisposable
     // wake-up). A wake-up is only a hint to try again, so a stray one costs a loop, never a second
     // holder. This is the futex mutex of Drepper's "Futexes Are Tricky", with a semaphore as the futex.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AcquireLock(bool block, double? timeout)
+    private bool AcquireLock(bool block, Deadline deadline)
     {
-        if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireContended(timeout)))
+        if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireContended(deadline)))
         {
             return false;
         }
@@ -208,7 +210,7 @@ internal sealed unsafe partial class SemLock : IDisposable
         return true;
     }
 
-    private bool AcquireContended(double? timeout)
+    private bool AcquireContended(Deadline deadline)
     {
         // The holder usually runs on another core and is about to release: spin briefly first.
         var spinner = default(SpinWait);
@@ -221,7 +223,6 @@ internal sealed unsafe partial class SemLock : IDisposable
             }
         }
 
-        var deadline = Deadline.After(timeout);
         while (Interlocked.Exchange(ref S->Word, Contended) != Free)
         {
             if (deadline.HasPassed)

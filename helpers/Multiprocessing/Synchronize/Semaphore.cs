@@ -25,7 +25,7 @@ public class Semaphore : IAcquirable, IDisposable, IShareable<Semaphore, SemLock
     public int GetValue() => Core.Value;
 
     /// <inheritdoc/>
-    public bool Acquire(bool block = true, double? timeout = null) => Core.Acquire(block, timeout);
+    public bool Acquire(bool block = true, double? timeout = null) => Core.Acquire(block, Deadline.After(timeout));
 
     /// <inheritdoc/>
     public virtual void Release() => Core.Release();

@@ -65,7 +65,7 @@ public sealed partial class Connection : IDisposable, IShareable<Connection, Con
     public void Send(object? obj)
     {
         var bytes = Reduction.ToBytes(obj, ObjectInfo, "sent through a pipe to another process", nameof(obj));
-        Out.Put(Frame(0, bytes), block: true, timeout: null);
+        Out.Put(Frame(0, bytes), block: true, Deadline.Never);
     }
 
     /// <summary>Python's <c>recv()</c>: waits for the next object the other end sent.</summary>
@@ -78,7 +78,7 @@ public sealed partial class Connection : IDisposable, IShareable<Connection, Con
     public T Recv<T>() => (T)Recv()!;
 
     /// <summary>Python's <c>send_bytes(buf, offset, size)</c>: sends raw bytes as one message.</summary>
-    public void SendBytes(ReadOnlySpan<byte> buffer) => Out.Put(Frame(1, buffer), block: true, timeout: null);
+    public void SendBytes(ReadOnlySpan<byte> buffer) => Out.Put(Frame(1, buffer), block: true, Deadline.Never);
 
     /// <summary>Python's <c>recv_bytes()</c>: waits for the next byte message.</summary>
     /// <exception cref="EndOfStreamException">The other end is closed and nothing is left to read.</exception>
@@ -86,7 +86,7 @@ public sealed partial class Connection : IDisposable, IShareable<Connection, Con
 
     /// <summary>Python's <c>poll(timeout=0)</c>: whether a message is waiting, waiting up to <paramref name="timeout"/> seconds (forever if null).</summary>
     /// <returns>True if a message (or the end of the stream) can be read without waiting.</returns>
-    public bool Poll(double? timeout = 0) => In.Poll(timeout) || In.WritersGone;
+    public bool Poll(double? timeout = 0) => In.Poll(Deadline.After(timeout)) || In.WritersGone;
 
     /// <summary>Python's <c>close()</c>: this end sends and receives no more, and the other end learns so.</summary>
     public void Close()
@@ -131,7 +131,7 @@ public sealed partial class Connection : IDisposable, IShareable<Connection, Con
         return ring ?? throw new InvalidOperationException($"This end of the pipe is {wrongWay} (Pipe(duplex: false) gives a receiving end and a sending end).");
     }
 
-    private byte[] Receive() => In.Get(block: true, timeout: null)
+    private byte[] Receive() => In.Get(block: true, Deadline.Never)
         ?? throw new EndOfStreamException("The other end of the pipe is closed and everything it sent has been read.");
 
     // One byte says what a message is, so an object is never read as bytes or the other way round.

@@ -58,9 +58,10 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     public virtual void Put(T item, bool block = true, double? timeout = null)
     {
         CheckOpen();
+        var deadline = Deadline.After(block, timeout);
         var sent = IsUnmanaged
-            ? Ring.Put(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref item), Unsafe.SizeOf<T>()), block, timeout)
-            : Ring.Put(Encode(item), block, timeout);
+            ? Ring.Put(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref item), Unsafe.SizeOf<T>()), block, deadline)
+            : Ring.Put(Encode(item), block, deadline);
         if (!sent)
         {
             throw new FullException(block ? $"The queue stayed full for {timeout} s." : "The queue is full.");
@@ -90,7 +91,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     {
         CheckOpen();
         T claimed = default!;
-        var bytes = Ring.Get(block, timeout, claim is null ? null : raw => claim(claimed = Decode(raw)));
+        var bytes = Ring.Get(block, Deadline.After(block, timeout), claim is null ? null : raw => claim(claimed = Decode(raw)));
         if (bytes is null)
         {
             item = default!;

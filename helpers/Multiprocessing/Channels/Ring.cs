@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Helpers.Multiprocessing;
 
@@ -21,18 +20,15 @@ namespace Helpers.Multiprocessing;
 /// writer waiting for bytes. The locks notice a holder that died (see <see cref="SemLock"/>).</item>
 /// </list>
 /// </remarks>
-internal sealed unsafe class Ring : IDisposable
+internal sealed unsafe partial class Ring : IDisposable
 {
     /// <summary>The default ring size: 4 MiB of address space, used (RAM) only as far as messages reach.</summary>
     public const int DefaultCapacity = 4 << 20;
 
-    private const int SpillMark = -1;
-    private const int MaxEnds = 16;
-    // The per-message path is compiled optimized at its first call ([MethodImpl(AggressiveOptimization)]):
+    // The per-message path (Put, Get and what they call) is compiled optimized at its first call ([MethodImpl(AggressiveOptimization)]):
     // a child that floods a queue for a fraction of a second, or a kernel that keeps compiling cells
     // (which delays tiering up), would otherwise run it unoptimized for most of the messages.
-    private const int SpinCount = 50;
-    private static readonly TimeSpan Slice = SemLock.Slice;
+
     private readonly SharedMemory memory;
     private readonly SemLock items;
     private readonly SemLock slots;
@@ -41,10 +37,7 @@ internal sealed unsafe class Ring : IDisposable
     private readonly SemLock space;
     private readonly bool owner;
     private readonly bool isPipe;
-    private int spillsRemoved;
     private long headSeen; // The consumers' position as this producer last read it: re-read only when the ring looks full.
-    private static int spills; // Process-wide: two views of one ring in a process must not pick the same spill name.
-
 
     private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner)
     {
@@ -109,94 +102,13 @@ internal sealed unsafe class Ring : IDisposable
     public ref int Unfinished => ref H->Unfinished;
 
     /// <summary>
-    /// For a pipe: true when no process can write any more, because every writing end was closed or
-    /// its process has died. Ends are counted by process id in the header; a copy of an end on its
-    /// way to a child is held by the sender's negated id until the child takes it over.
-    /// </summary>
-    public bool WritersGone => AllGone(H->Writers);
-
-    /// <summary>For a pipe: true when no process can read any more (every receiving end closed, or its process dead).</summary>
-    public bool ReadersGone => AllGone(H->Readers);
-
-    /// <summary>Records a sending end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
-    /// <exception cref="InvalidOperationException">Too many copies of the end are open.</exception>
-    public void AddWriter(int pid) => Add(H->Writers, pid);
-
-    /// <summary>Records a receiving end held by process <paramref name="pid"/> (negative: on its way to a child).</summary>
-    /// <exception cref="InvalidOperationException">Too many copies of the end are open.</exception>
-    public void AddReader(int pid) => Add(H->Readers, pid);
-
-    /// <summary>Turns a sending end's entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
-    public bool ReplaceWriter(int from, int to) => Replace(H->Writers, from, to);
-
-    /// <summary>Turns a receiving end's entry from <paramref name="from"/> into <paramref name="to"/>; false if there was none.</summary>
-    public bool ReplaceReader(int from, int to) => Replace(H->Readers, from, to);
-
-    /// <summary>Removes one sending end of process <paramref name="pid"/>, and wakes readers so they can see the end.</summary>
-    public void RemoveWriter(int pid)
-    {
-        _ = Replace(H->Writers, pid, 0);
-        items.Release(); // Wakes a sleeping reader, which finds no writer: it passes the wake-up on and reports the end.
-    }
-
-    /// <summary>Removes one receiving end of process <paramref name="pid"/>, and wakes a sender waiting for room so it can see that nobody reads.</summary>
-    public void RemoveReader(int pid)
-    {
-        _ = Replace(H->Readers, pid, 0);
-        space.Release();
-    }
-
-    private static bool AllGone(int* table)
-    {
-        for (var i = 0; i < MaxEnds; i++)
-        {
-            var pid = Math.Abs(Volatile.Read(ref table[i]));
-            if (pid != 0 && (pid == Environment.ProcessId || SemLock.ProcessExists(pid)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static void Add(int* table, int pid)
-    {
-        for (var i = 0; i < MaxEnds; i++)
-        {
-            if (Interlocked.CompareExchange(ref table[i], pid, 0) == 0)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"At most {MaxEnds} copies of a pipe end can be open at once; close the ones no longer used.");
-    }
-
-    private static bool Replace(int* table, int from, int to)
-    {
-        for (var i = 0; i < MaxEnds; i++)
-        {
-            if (Interlocked.CompareExchange(ref table[i], to, from) == from)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private string SpillPrefix => memory.Name + "-spill-";
-
-    /// <summary>
     /// Writes one message. Waits for a free place and for bytes as <paramref name="block"/> and
-    /// <paramref name="timeout"/> (seconds, forever if null) say.
+    /// <paramref name="deadline"/> say.
     /// </summary>
     /// <returns>False if there was no room in time; nothing was written then.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Put(ReadOnlySpan<byte> message, bool block, double? timeout)
+    public bool Put(ReadOnlySpan<byte> message, bool block, Deadline deadline)
     {
-        var deadline = Deadline.After(block, timeout);
         var bounded = H->MaxItems > 0; // An unbounded ring counts no places: two semaphore operations a message saved.
         if (bounded && !slots.Acquire(block, deadline))
         {
@@ -205,23 +117,13 @@ internal sealed unsafe class Ring : IDisposable
 
         // A large message goes to a file of its own, written before the put lock is taken, so other
         // producers are not held up by the copy.
-        byte[]? spill = null;
-        if (message.Length + sizeof(int) > H->Capacity / 2)
+        var spill = message.Length + sizeof(int) > H->Capacity / 2 ? Spill(message) : null;
+        if (!Append(spill ?? message, isSpill: spill is not null, block, deadline))
         {
-            var name = $"{SpillPrefix}{Environment.ProcessId}-{Interlocked.Increment(ref spills)}";
-            using (var file = SharedMemory.CreateFile(Path.Combine(SharedMemory.Folder, name)))
-            {
-                file.Write(message);
-            }
-
-            spill = Encoding.UTF8.GetBytes(name);
-        }
-
-        if (!AcquireLock(putLock, block, deadline))
-        {
+            // No room in time: give back what was taken.
             if (spill is not null)
             {
-                File.Delete(Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(spill)));
+                DeleteSpill(spill);
             }
 
             if (bounded)
@@ -232,38 +134,6 @@ internal sealed unsafe class Ring : IDisposable
             return false;
         }
 
-        try
-        {
-            var capacity = H->Capacity;
-            var needed = sizeof(int) + (spill?.Length ?? message.Length);
-            if (!WaitForSpace(needed, capacity, block, deadline))
-            {
-                if (spill is not null)
-                {
-                    File.Delete(Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(spill)));
-                }
-
-                if (bounded)
-                {
-                    slots.Release();
-                }
-
-                return false;
-            }
-
-            var tail = H->Tail;
-            Span<byte> length = stackalloc byte[sizeof(int)];
-            BinaryPrimitives.WriteInt32LittleEndian(length, spill is null ? message.Length : SpillMark - spill.Length);
-            Write(tail, length, capacity);
-            Write(tail + sizeof(int), spill ?? message, capacity);
-            Volatile.Write(ref H->Tail, tail + needed);
-            Volatile.Write(ref H->Puts, H->Puts + 1); // Under putLock: one writer.
-        }
-        finally
-        {
-            putLock.Release();
-        }
-
         // Wake a reader only if one sleeps: the full fence orders our Puts before reading the count
         // of sleepers, as a sleeper's increment is ordered before it reads Puts (see WaitForMessage).
         Interlocked.MemoryBarrier();
@@ -271,15 +141,48 @@ internal sealed unsafe class Ring : IDisposable
         return true;
     }
 
-    /// <summary>Reads one message, waiting as <paramref name="block"/> and <paramref name="timeout"/> say.</summary>
+    // Under the put lock, once there are bytes for it: the length (for a spill file's name, a
+    // negative mark), then the bytes; the message counts once both are in.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Append(ReadOnlySpan<byte> bytes, bool isSpill, bool block, Deadline deadline)
+    {
+        if (!AcquireLock(putLock, block, deadline))
+        {
+            return false;
+        }
+
+        try
+        {
+            var capacity = H->Capacity;
+            var needed = sizeof(int) + bytes.Length;
+            if (!WaitForSpace(needed, capacity, block, deadline))
+            {
+                return false;
+            }
+
+            var tail = H->Tail;
+            Span<byte> length = stackalloc byte[sizeof(int)];
+            BinaryPrimitives.WriteInt32LittleEndian(length, isSpill ? SpillMark - bytes.Length : bytes.Length);
+            Write(tail, length, capacity);
+            Write(tail + sizeof(int), bytes, capacity);
+            Volatile.Write(ref H->Tail, tail + needed);
+            Volatile.Write(ref H->Puts, H->Puts + 1); // Under putLock: one writer.
+            return true;
+        }
+        finally
+        {
+            putLock.Release();
+        }
+    }
+
+    /// <summary>Reads one message, waiting as <paramref name="block"/> and <paramref name="deadline"/> say.</summary>
     /// <returns>The message, or null if none came in time (or, for a pipe, no writer is left and the ring is empty).</returns>
     /// <param name="block">Wait for a message.</param>
-    /// <param name="timeout">At most this many seconds (forever if null).</param>
+    /// <param name="deadline">Until when.</param>
     /// <param name="claim">If given, called with the message before it is marked read (see <see cref="TakeClaimed"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public byte[]? Get(bool block, double? timeout, Action<byte[]>? claim = null)
+    public byte[]? Get(bool block, Deadline deadline, Action<byte[]>? claim = null)
     {
-        var deadline = Deadline.After(block, timeout);
         if (claim is not null)
         {
             return TakeClaimed(claim, block, deadline);
@@ -304,69 +207,9 @@ internal sealed unsafe class Ring : IDisposable
         return null;
     }
 
-    /// <summary>Waits until a message is there (without taking it), at most <paramref name="timeout"/> seconds (forever if null).</summary>
+    /// <summary>Waits until a message is there (without taking it), at most until <paramref name="deadline"/>.</summary>
     /// <returns>False if none came in time, or (a pipe) no writer is left.</returns>
-    public bool Poll(double? timeout) => WaitForMessage(block: true, Deadline.After(timeout)) && Count > 0;
-
-    /// <summary>
-    /// Waits until a message is in the ring (true), or, for a pipe, no writer is left (true: the
-    /// caller sees the end), or the deadline passes (false). The message count in shared memory
-    /// decides, never the semaphore, which only puts idle readers to sleep: a reader spins briefly,
-    /// then counts itself in <c>ItemWaiters</c> and sleeps, and a writer posts a wake-up only when
-    /// that count is not zero, so a busy queue makes no system call. Wake-ups that find nothing
-    /// (another reader took the message) are dropped by the loop.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool WaitForMessage(bool block, Deadline deadline)
-    {
-        if (Count > 0)
-        {
-            return true;
-        }
-
-        if (!block || deadline.HasPassed)
-        {
-            return isPipe && WritersGone;
-        }
-
-        var spinner = default(SpinWait);
-        for (var i = 0; i < SpinCount; i++)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-            if (Count > 0)
-            {
-                return true;
-            }
-        }
-
-        while (true)
-        {
-            Interlocked.Increment(ref H->ItemWaiters);
-            try
-            {
-                if (Count > 0)
-                {
-                    return true;
-                }
-
-                if ((isPipe && WritersGone) || deadline.HasPassed)
-                {
-                    return isPipe && WritersGone;
-                }
-
-                // Slices: a pipe reader notices within one that the last writer died without closing.
-                _ = items.Acquire(block: true, Deadline.After(deadline.RemainingAtMost(Slice)));
-
-                // Woken, or a slice passed: Count is read again next, so a later message may post
-                // again. (After a slice, this also clears a wake-up a dead reader took.)
-                Volatile.Write(ref H->WakePending, 0);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref H->ItemWaiters);
-            }
-        }
-    }
+    public bool Poll(Deadline deadline) => WaitForMessage(block: true, deadline) && Count > 0;
 
     /// <summary>
     /// Takes a message for a reader that may be killed at any instant (a pool worker), so that the
@@ -450,40 +293,6 @@ internal sealed unsafe class Ring : IDisposable
         }
     }
 
-    // Posts a wake-up if a reader sleeps and none is pending. At most one is ever pending, so
-    // wake-ups cannot pile up: not when readers are busy, and not after a reader died while counted
-    // as asleep (its count is never taken back).
-    private void WakeReader()
-    {
-        if (Volatile.Read(ref H->ItemWaiters) > 0 && Interlocked.Exchange(ref H->WakePending, 1) == 0)
-        {
-            items.Release();
-        }
-    }
-
-    // A message was taken: wake a writer waiting for bytes (it re-checks, so a spare wake-up costs
-    // one loop), and free a place of a bounded ring.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MadeRoom()
-    {
-        // Messages left and readers asleep: wake the next one (a writer that saw a wake-up pending
-        // did not post its own).
-        if (Count > 0)
-        {
-            WakeReader();
-        }
-
-        if (Volatile.Read(ref H->SpaceWaiters) > 0)
-        {
-            space.Release();
-        }
-
-        if (H->MaxItems > 0)
-        {
-            slots.Release();
-        }
-    }
-
     // Reads the message at the head (a spilled one from its file) without marking it read.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[] ReadHead(out int stored, out string? spillPath)
@@ -502,8 +311,7 @@ internal sealed unsafe class Ring : IDisposable
             return message;
         }
 
-        spillPath = Path.Combine(SharedMemory.Folder, Encoding.UTF8.GetString(message));
-        return File.ReadAllBytes(spillPath);
+        return ReadSpill(message, out spillPath);
     }
 
     // Marks the head message read (under getLock), then deletes its spill file.
@@ -532,18 +340,6 @@ internal sealed unsafe class Ring : IDisposable
         memory.Dispose();
     }
 
-    // A ring dropped without Dispose: its semaphores and memory have finalizers of their own; its spill files, here.
-    ~Ring() => Finalizer.Run(RemoveSpills);
-
-    private void RemoveSpills()
-    {
-        if (owner && Interlocked.Exchange(ref spillsRemoved, 1) == 0)
-        {
-            ResourceTracker.RemovePrefix(SpillPrefix);
-            ResourceTracker.Unregister(ResourceTracker.Kind.SharedMemoryPrefix, SpillPrefix);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AcquireLock(SemLock l, bool block, Deadline deadline)
     {
@@ -559,42 +355,6 @@ internal sealed unsafe class Ring : IDisposable
                 // message, so the next one can go on.
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool WaitForSpace(int needed, int capacity, bool block, Deadline deadline)
-    {
-        bool Fits() => capacity - (H->Tail - headSeen) >= needed || capacity - (H->Tail - (headSeen = Volatile.Read(ref H->Head))) >= needed;
-        while (!Fits())
-        {
-            Interlocked.Increment(ref H->SpaceWaiters);
-            try
-            {
-                if (Fits())
-                {
-                    break;
-                }
-
-                if (!block || deadline.HasPassed)
-                {
-                    return false;
-                }
-
-                _ = space.Acquire(block: true, Deadline.After(deadline.RemainingAtMost(Slice)));
-
-                // Nobody will ever make room if nobody reads: Python's BrokenPipeError, not a wait forever.
-                if (isPipe && ReadersGone)
-                {
-                    throw new IOException("Broken pipe: the receiving end of this pipe is closed, or its process has exited, and the pipe is full.");
-                }
-            }
-            finally
-            {
-                Interlocked.Decrement(ref H->SpaceWaiters);
-            }
-        }
-
-        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -12,7 +12,9 @@ using threading = Helpers.Threading;      // Python's `import threading`
 using static Helpers.Multiprocessing.Mp;   // ActiveChildren(), CpuCount(), CurrentProcess(), ParentProcess()
 using Process = Helpers.Multiprocessing.Process;   // Python's `from multiprocessing import Process`
 using Helpers.Measure;                    // Trials, Spread, Difference, CpuShare, Speedup: measuring on a noisy machine
-using Helpers.Notebook;                   // charts, tables, Exercise.Check and Verdict
+using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
+using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
+using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)

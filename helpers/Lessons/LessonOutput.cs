@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Text;
+using Helpers.Charts;
 using Helpers.Multiprocessing;
-using Helpers.Notebook;
+using Helpers.Notebook; // ProcessFormatter: the rows a notebook shows for a list of processes
 
 namespace Helpers.Lessons;
 

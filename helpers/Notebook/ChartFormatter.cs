@@ -1,3 +1,4 @@
+using Helpers.Charts;
 using Microsoft.DotNet.Interactive.Formatting;
 using XPlot.Plotly;
 

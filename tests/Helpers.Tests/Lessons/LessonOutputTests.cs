@@ -1,6 +1,7 @@
+using Helpers.Charts;
+using Helpers.Exercises;
 using Helpers.Lessons;
 using Helpers.Multiprocessing;
-using Helpers.Notebook;
 using Helpers.Tests.Multiprocessing;
 using Xunit;
 

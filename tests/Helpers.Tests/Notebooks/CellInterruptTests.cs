@@ -41,7 +41,7 @@ public sealed class CellInterruptTests(ITestOutputHelper output) : IClassFixture
         ("Barrier.Wait", "var bar = new mp.Barrier(2);\nSignal();\nbar.Wait();", ["a notify on the Condition"]),
         ("threading Thread.Join", "var never = new mp.Event();\nvar t = new Helpers.Threading.Thread((Action)(() => never.Wait())) { Daemon = true };\nt.Start();\nSignal();\nt.Join();", ["to end (Join)"]),
         ("threading Condition.Wait", "var tc = new Helpers.Threading.Condition();\nusing (tc.EnterScope())\n{\n    Signal();\n    tc.Wait();\n}", ["a notify on the Condition (Wait)"]),
-        ("Exercise.Check", "Helpers.Notebook.Exercise.Check(\"99.1\", \"never ends\", () => { var child = new mp.Process(Forever); child.Start(); Signal(); child.Join(); return Helpers.Notebook.Verdict.Pass(\"no\"); });", ["Interrupted while waiting for", "terminated"]),
+        ("Exercise.Check", "Helpers.Exercises.Exercise.Check(\"99.1\", \"never ends\", () => { var child = new mp.Process(Forever); child.Start(); Signal(); child.Join(); return Helpers.Exercises.Verdict.Pass(\"no\"); });", ["Interrupted while waiting for", "terminated"]),
         ("a deadlock of two threads", Deadlock, ["to end (Join)"]),
         ("CPython's answer", "var py = Helpers.Measure.CPython.TryStart(out var why) ?? throw new InvalidOperationException(why);\nSignal();\npy.PrimesSeconds(\"threads\", 1, 2_000_000_000);", ["CPython's answer", "python3 (pid"]),
     ];

@@ -1,5 +1,5 @@
+using Helpers.Exercises;
 using Helpers.Multiprocessing;
-using Helpers.Notebook;
 using Helpers.Tests.Multiprocessing;
 using Xunit;
 

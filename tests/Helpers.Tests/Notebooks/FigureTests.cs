@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Helpers.Charts;
 using Helpers.Measure;
-using Helpers.Notebook;
 using Xunit;
 
 namespace Helpers.Tests.Notebooks;

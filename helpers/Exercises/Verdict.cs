@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Helpers.Notebook;
+namespace Helpers.Exercises;
 
 /// <summary>
 /// What a self-check says about one exercise: ✓ with a short confirmation, or ✗ with a hint that

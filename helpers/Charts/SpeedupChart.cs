@@ -1,10 +1,8 @@
 using Helpers.Measure;
-using Microsoft.DotNet.Interactive;
-using Microsoft.DotNet.Interactive.Formatting;
 
-namespace Helpers.Notebook;
+namespace Helpers.Charts;
 
-/// <summary>Speedup curves as a <see cref="Figure"/>, and progress shown in the running cell.</summary>
+/// <summary>Speedup curves as a <see cref="Figure"/>.</summary>
 public static class SpeedupChart
 {
     /// <summary>
@@ -33,34 +31,5 @@ public static class SpeedupChart
         }
 
         return figure.WithTable(["kind", "workers", "seconds: median (min–max)", "speedup: quickest runs (range)"], list.Table().Select(r => (IReadOnlyList<string>)[r.Kind, $"{r.Workers}", r.Seconds, r.Speedup]));
-    }
-
-    /// <summary>
-    /// A line of text shown in the cell that is running when it is called, which later calls from
-    /// that cell replace: pass it as <see cref="Speedup.Measure"/>'s progress. Used from another
-    /// cell, it starts a line there. Outside a notebook it writes to the console.
-    /// </summary>
-    public static Action<string> CellProgress() =>
-        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive") ? InKernel() : Console.WriteLine;
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // Keeps kernel types out of a console app.
-    private static Action<string> InKernel()
-    {
-        (KernelInvocationContext Cell, DisplayedValue Line)? shown = null;
-        return text =>
-        {
-            if (KernelInvocationContext.Current is not { } context)
-            {
-                Console.WriteLine(text);
-            }
-            else if (shown is { } s && ReferenceEquals(s.Cell, context))
-            {
-                s.Line.Update(text);
-            }
-            else
-            {
-                shown = (context, KernelInvocationContextExtensions.Display(context, text, "text/plain"));
-            }
-        };
     }
 }

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace Helpers.Notebook;
+namespace Helpers.Charts;
 
 /// <summary>
 /// plotly.js from the project itself, never from a CDN, injected once per kernel as plotly.py's

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Helpers.Multiprocessing;
 
-namespace Helpers.Notebook;
+namespace Helpers.Exercises;
 
 /// <summary>
 /// Self-checks for the notebooks' exercises. <see cref="Check"/> runs a student's attempt with a

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Helpers.Measure;
 
-namespace Helpers.Notebook;
+namespace Helpers.Charts;
 
 /// <summary>Repeated measurements against an input, as a chart of their medians with the range of each as an error bar.</summary>
 public static class SpreadChart

@@ -7,7 +7,7 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 
-namespace Helpers.Notebook;
+namespace Helpers.Charts;
 
 /// <summary>One line of a <see cref="Figure"/>.</summary>
 /// <param name="Name">Its name in the legend.</param>

@@ -1,6 +1,6 @@
 using OxyPlot;
 
-namespace Helpers.Notebook;
+namespace Helpers.Charts;
 
 /// <summary>
 /// Measures text for OxyPlot's SVG export without System.Drawing or a font file: Helvetica's

@@ -170,6 +170,32 @@ public static class Lesson
             return "// The notebook's setup cell builds the helpers: here, the #:project lines at the top do, before the lesson runs.\n";
         }
 
+        var root = CSharpSyntaxTree.ParseText(string.Join('\n', Translate(source, where, packages)), Script).GetCompilationUnitRoot();
+        if (root.GetDiagnostics().FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } error)
+        {
+            throw new InvalidOperationException($"{where}: the cell does not parse as C#: {error}");
+        }
+
+        foreach (var directive in root.Usings)
+        {
+            var text = directive.ToFullString().TrimStart('\n');
+            var name = directive.NamespaceOrType.ToString();
+            if (name != TabularData && !usings.Any(u => Same(u, directive)))
+            {
+                usings.Add(text.EndsWith('\n') ? text : text + "\n");
+            }
+        }
+
+        var code = Members(root, where, types, declared);
+        code.Append(root.EndOfFileToken.LeadingTrivia.ToFullString());
+        var result = Trimmed(code.ToString());
+        return result.Length > 0 ? result : "// This cell's using directives are at the top of the file.\n";
+    }
+
+    // The notebook-only lines of a cell: a package or a project reference becomes a #: line of the
+    // lesson; the rest has no counterpart and fails with what to do. Other lines are kept.
+    private static List<string> Translate(string source, string where, List<string> packages)
+    {
         var lines = new List<string>();
         foreach (var line in source.Split('\n'))
         {
@@ -207,22 +233,13 @@ public static class Lesson
             }
         }
 
-        var root = CSharpSyntaxTree.ParseText(string.Join('\n', lines), Script).GetCompilationUnitRoot();
-        if (root.GetDiagnostics().FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } error)
-        {
-            throw new InvalidOperationException($"{where}: the cell does not parse as C#: {error}");
-        }
+        return lines;
+    }
 
-        foreach (var directive in root.Usings)
-        {
-            var text = directive.ToFullString().TrimStart('\n');
-            var name = directive.NamespaceOrType.ToString();
-            if (name != TabularData && !usings.Any(u => Same(u, directive)))
-            {
-                usings.Add(text.EndsWith('\n') ? text : text + "\n");
-            }
-        }
-
+    // The cell's members in order: a variable declared again is assigned, a type goes to the end of
+    // the file, and a last expression without a semicolon is displayed, as a notebook shows it.
+    private static StringBuilder Members(CompilationUnitSyntax root, string where, List<string> types, HashSet<string> declared)
+    {
         var code = new StringBuilder();
         var members = root.Members;
         for (var i = 0; i < members.Count; i++)
@@ -247,9 +264,7 @@ public static class Lesson
             }
         }
 
-        code.Append(root.EndOfFileToken.LeadingTrivia.ToFullString());
-        var result = Trimmed(code.ToString());
-        return result.Length > 0 ? result : "// This cell's using directives are at the top of the file.\n";
+        return code;
     }
 
     /// <summary>

@@ -57,10 +57,11 @@ internal static partial class ResourceTracker
         info.ArgumentList.Add("-c");
         // A background command's standard input would be /dev/null: hand it ours through fd 3.
         info.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" <&3 3<&- &");
-        info.ArgumentList.Add(ChildHost.Dotnet.Value);
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(ChildHost.HelpersDll);
-        info.ArgumentList.Add(Wire.TrackerArgument);
+        foreach (var argument in ChildHost.CommandLine(Wire.TrackerArgument))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         using var shell = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start the resource tracker.");
         var ready = shell.StandardOutput.ReadLineAsync();
         if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result is not { } line || !line.StartsWith(Wire.TrackerReady, StringComparison.Ordinal))

@@ -80,6 +80,10 @@ internal static class Targets
         Thread.Sleep(TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Writes the program this process runs as, and the directory of its runtime, a line each.</summary>
+    public static void RecordHost(string path) =>
+        File.WriteAllLines(path, [Environment.ProcessPath ?? "", System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()]);
+
     /// <summary>Writes the value of an environment variable (empty if unset).</summary>
     public static void RecordVariable(string path, string variable) =>
         File.WriteAllText(path, Environment.GetEnvironmentVariable(variable) ?? "");

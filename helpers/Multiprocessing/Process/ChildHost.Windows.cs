@@ -1,0 +1,106 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Microsoft.Win32;
+using Microsoft.Win32.SafeHandles;
+
+namespace Helpers.Multiprocessing;
+
+// Windows: the registered install location, and a job object that ends every child program with
+// this process. The standard-input lifeline ends a child whose parent dies, but on Windows a pipe
+// stays open while any process holds a copy of its handle (one inherited by a sibling started at
+// the same moment, say); a job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE does not depend on
+// that: the system closes this process's handle to it however the process ends, and then ends every
+// process in the job, the children's own children included.
+internal static partial class ChildHost
+{
+    private const int JobObjectExtendedLimitInformation = 9;
+    private const uint JobObjectLimitKillOnJobClose = 0x2000;
+
+    [SupportedOSPlatform("windows")]
+    private static readonly Lazy<SafeFileHandle> Job = new(CreateJob);
+
+    // What an installer registers, as the host reads it: in the 32-bit view of the registry.
+    [SupportedOSPlatform("windows")]
+    private static string? RegisteredInstallWindows()
+    {
+        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        using var machine = RegistryKey.OpenBaseKey(RegistryHive.LocalMachine, RegistryView.Registry32);
+        using var key = machine.OpenSubKey($@"SOFTWARE\dotnet\Setup\InstalledVersions\{arch}");
+        return key?.GetValue("InstallLocation") as string;
+    }
+
+    [SupportedOSPlatform("windows")]
+    private static void TieToThisProcess(System.Diagnostics.Process child)
+    {
+        // A child that has already exited (it could not start) cannot be assigned, and needs not be.
+        if (!AssignProcessToJobObject(Job.Value, child.Handle) && !child.HasExited)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"Could not tie child process {child.Id} to this one (AssignProcessToJobObject).");
+        }
+    }
+
+    [SupportedOSPlatform("windows")]
+    private static SafeFileHandle CreateJob()
+    {
+        var job = CreateJobObjectW(0, null);
+        if (job.IsInvalid)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "Could not create a job object for the child processes (CreateJobObject).");
+        }
+
+        var limits = new ExtendedLimitInformation { Basic = new BasicLimitInformation { LimitFlags = JobObjectLimitKillOnJobClose } };
+        if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, ref limits, (uint)Marshal.SizeOf<ExtendedLimitInformation>()))
+        {
+            var error = Marshal.GetLastPInvokeError();
+            job.Dispose();
+            throw new Win32Exception(error, "Could not set the child processes' job object to end with this process (SetInformationJobObject).");
+        }
+
+        // Never closed: closing it is what ends the children, which happens when this process ends.
+        return job;
+    }
+
+    [LibraryImport("kernel32", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+    private static partial SafeFileHandle CreateJobObjectW(nint attributes, string? name);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool SetInformationJobObject(SafeFileHandle job, int informationClass, ref ExtendedLimitInformation information, uint length);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool AssignProcessToJobObject(SafeFileHandle job, nint process);
+
+    // JOBOBJECT_BASIC_LIMIT_INFORMATION (winnt.h), in its field order; sequential layout pads as C does.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct BasicLimitInformation
+    {
+        public long PerProcessUserTimeLimit;
+        public long PerJobUserTimeLimit;
+        public uint LimitFlags;
+        public nuint MinimumWorkingSetSize;
+        public nuint MaximumWorkingSetSize;
+        public uint ActiveProcessLimit;
+        public nuint Affinity;
+        public uint PriorityClass;
+        public uint SchedulingClass;
+    }
+
+    // JOBOBJECT_EXTENDED_LIMIT_INFORMATION: the basic limits, IO_COUNTERS (six 64-bit counts), four sizes.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ExtendedLimitInformation
+    {
+        public BasicLimitInformation Basic;
+        public ulong ReadOperationCount;
+        public ulong WriteOperationCount;
+        public ulong OtherOperationCount;
+        public ulong ReadTransferCount;
+        public ulong WriteTransferCount;
+        public ulong OtherTransferCount;
+        public nuint ProcessMemoryLimit;
+        public nuint JobMemoryLimit;
+        public nuint PeakProcessMemoryUsed;
+        public nuint PeakJobMemoryUsed;
+    }
+}

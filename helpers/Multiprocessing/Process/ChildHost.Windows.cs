@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Microsoft.Win32;
@@ -11,14 +10,19 @@ namespace Helpers.Multiprocessing;
 // stays open while any process holds a copy of its handle (one inherited by a sibling started at
 // the same moment, say); a job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE does not depend on
 // that: the system closes this process's handle to it however the process ends, and then ends every
-// process in the job, the children's own children included.
+// process in the job. This process joins the job itself, before its first child starts, so that
+// every process it starts is in the job from its creation: a child added after it starts could be
+// missed by a parent that dies in between (under Wine such a child then never finishes starting).
+// Where this process cannot join (an older Windows, whose jobs do not nest), each child is added
+// once started. Both are a second strand: the lifeline alone still ends a child that is left out.
 internal static partial class ChildHost
 {
     private const int JobObjectExtendedLimitInformation = 9;
     private const uint JobObjectLimitKillOnJobClose = 0x2000;
 
+    // The job, and whether this process is in it (then its children are too, from their creation).
     [SupportedOSPlatform("windows")]
-    private static readonly Lazy<SafeFileHandle> Job = new(CreateJob);
+    private static readonly Lazy<(SafeFileHandle? Job, bool ThisProcessIn)> Job = new(CreateJob);
 
     // What an installer registers, as the host reads it: in the 32-bit view of the registry.
     [SupportedOSPlatform("windows")]
@@ -30,35 +34,34 @@ internal static partial class ChildHost
         return key?.GetValue("InstallLocation") as string;
     }
 
+    // Before a child starts: this process joins the job, once.
+    [SupportedOSPlatform("windows")]
+    private static void JoinJob() => _ = Job.Value;
+
+    // After a child started: added to the job, unless it is in it already.
     [SupportedOSPlatform("windows")]
     private static void TieToThisProcess(System.Diagnostics.Process child)
     {
-        // A child that has already exited (it could not start) cannot be assigned, and needs not be.
-        if (!AssignProcessToJobObject(Job.Value, child.Handle) && !child.HasExited)
+        if (Job.Value is { Job: { } job, ThisProcessIn: false })
         {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"Could not tie child process {child.Id} to this one (AssignProcessToJobObject).");
+            _ = AssignProcessToJobObject(job, child.Handle); // Fails only for a child that has exited already.
         }
     }
 
     [SupportedOSPlatform("windows")]
-    private static SafeFileHandle CreateJob()
+    private static (SafeFileHandle? Job, bool ThisProcessIn) CreateJob()
     {
         var job = CreateJobObjectW(0, null);
-        if (job.IsInvalid)
-        {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), "Could not create a job object for the child processes (CreateJobObject).");
-        }
-
         var limits = new ExtendedLimitInformation { Basic = new BasicLimitInformation { LimitFlags = JobObjectLimitKillOnJobClose } };
-        if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, ref limits, (uint)Marshal.SizeOf<ExtendedLimitInformation>()))
+        if (job.IsInvalid || !SetInformationJobObject(job, JobObjectExtendedLimitInformation, ref limits, (uint)Marshal.SizeOf<ExtendedLimitInformation>()))
         {
-            var error = Marshal.GetLastPInvokeError();
             job.Dispose();
-            throw new Win32Exception(error, "Could not set the child processes' job object to end with this process (SetInformationJobObject).");
+            return (null, false); // No job: the lifeline alone ends the children.
         }
 
         // Never closed: closing it is what ends the children, which happens when this process ends.
-        return job;
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return (job, AssignProcessToJobObject(job, self.Handle));
     }
 
     [LibraryImport("kernel32", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]

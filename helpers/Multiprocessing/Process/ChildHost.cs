@@ -20,7 +20,7 @@ namespace Helpers.Multiprocessing;
 /// <item>Otherwise the <c>dotnet</c> muxer of this process's runtime: <c>dotnet exec Helpers.dll</c>.
 /// The <c>DOTNET_HOST_PATH</c> the SDK sets, and a <c>dotnet</c> on the <c>PATH</c>, come last.</item>
 /// </list>
-/// <para>On Windows every child program is also put in a job object that ends with this process
+/// <para>On Windows every child program is also in a job object that ends with this process
 /// (<c>ChildHost.Windows.cs</c>): the lifeline's second strand there.</para>
 /// </remarks>
 internal static partial class ChildHost
@@ -79,6 +79,11 @@ internal static partial class ChildHost
         foreach (var argument in line.Skip(1))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            JoinJob();
         }
 
         var child = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{line[0]}'.");

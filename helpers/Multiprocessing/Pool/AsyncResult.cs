@@ -1,8 +1,8 @@
 namespace Helpers.Multiprocessing;
 
 /// <summary>
-/// The result of a task sent to a <see cref="Pool"/> (Python's <c>AsyncResult</c>): ready once a
-/// worker has answered; <see cref="Get"/> returns the value or raises the worker's exception.
+/// The result of a task sent to a pool (any <see cref="WorkerPool"/>; Python's <c>AsyncResult</c>):
+/// ready once a worker has answered; <see cref="Get"/> returns the value or raises the worker's exception.
 /// </summary>
 /// <typeparam name="T">The result type.</typeparam>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "As in Python, a result is not disposed; the event allocates no OS handle unless one is asked for.")]

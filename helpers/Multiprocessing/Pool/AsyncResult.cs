@@ -24,7 +24,6 @@ public sealed class AsyncResult<T>
     /// <summary>Stops the pool that computes it, when a wait for it is interrupted; what it stopped, or null.</summary>
     internal Func<string?>? StopOwner => stopOwner;
 
-
     /// <summary>
     /// Python's <c>get(timeout=None)</c>: waits for the result at most <paramref name="timeout"/>
     /// seconds (forever if null) and returns it, or raises the task's exception.
@@ -73,22 +72,21 @@ public sealed class AsyncResult<T>
     internal void Complete(T result)
     {
         value = result;
-        try
-        {
-            callback?.Invoke(result);
-        }
-        finally
-        {
-            done.Set();
-        }
+        Settle(callback is null ? null : () => callback(result));
     }
 
     internal void Fail(Exception exception)
     {
         error = exception;
+        Settle(errorCallback is null ? null : () => errorCallback(exception));
+    }
+
+    // Ready even when the callback raises.
+    private void Settle(Action? notify)
+    {
         try
         {
-            errorCallback?.Invoke(exception);
+            notify?.Invoke();
         }
         finally
         {

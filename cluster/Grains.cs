@@ -67,7 +67,7 @@ internal sealed class PoolWorkerGrain(ILocalSiloDetails silo) : Grain, IPoolWork
     {
         if (!SiloCode.Has(request.Code))
         {
-            return new ChunkReply(SiloHost.Here(silo), NeedCode: true, Values: null, Error: null);
+            return new ChunkReply(SiloHost.Here(silo), NeedCode: true, Result: null);
         }
 
         running = request.CallId;

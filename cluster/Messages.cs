@@ -33,16 +33,14 @@ public sealed record CodeBundle([property: Id(0)] string Hash, [property: Id(1)]
 /// <summary>A chunk of calls to one function.</summary>
 /// <param name="Code">The hash of the <see cref="CodeBundle"/> the function needs.</param>
 /// <param name="Function">The method, as the helpers name it for another process (JSON).</param>
-/// <param name="Count">How many calls.</param>
-/// <param name="Columns">One array per parameter, each holding that argument of every call (the helpers' JSON).</param>
+/// <param name="Task">The calls as a <c>Pool</c> task carries them (the helpers' JSON): the chunk's number, how many calls, and one array per parameter, each holding that argument of every call.</param>
 /// <param name="CallId">This sending of the chunk, for <see cref="IPoolWorkerGrain.StateOf"/> (each resend has a new one).</param>
 [GenerateSerializer, Immutable]
 public sealed record ChunkRequest(
     [property: Id(0)] string Code,
     [property: Id(1)] string Function,
-    [property: Id(2)] int Count,
-    [property: Id(3)] byte[][] Columns,
-    [property: Id(4)] long CallId = 0);
+    [property: Id(2)] byte[] Task,
+    [property: Id(3)] long CallId = 0);
 
 /// <summary>What a worker knows of a call of <see cref="IPoolWorkerGrain.Run"/>.</summary>
 public enum CallState
@@ -60,18 +58,9 @@ public enum CallState
 /// <summary>A worker's answer to a <see cref="ChunkRequest"/>.</summary>
 /// <param name="Worker">Where it ran.</param>
 /// <param name="NeedCode">The silo does not have the code yet: send it, then the chunk again.</param>
-/// <param name="Values">The results, an array of the return type (the helpers' JSON), when the calls succeeded.</param>
-/// <param name="Error">What the function raised, when one call failed.</param>
+/// <param name="Result">The result as a <c>Pool</c> worker answers (the helpers' JSON): the values, an array of the return type, or the exception one call raised (its type, message and trace); null with <paramref name="NeedCode"/>.</param>
 [GenerateSerializer, Immutable]
 public sealed record ChunkReply(
     [property: Id(0)] WorkerInfo Worker,
     [property: Id(1)] bool NeedCode,
-    [property: Id(2)] byte[]? Values,
-    [property: Id(3)] TaskError? Error);
-
-/// <summary>An exception a function raised on a silo, as it crosses back (re-raised in the caller as by <c>Pool</c>).</summary>
-/// <param name="Type">The exception type's full name.</param>
-/// <param name="Message">Its message.</param>
-/// <param name="Trace">Its text on the silo: type, message, stack trace.</param>
-[GenerateSerializer, Immutable]
-public sealed record TaskError([property: Id(0)] string Type, [property: Id(1)] string Message, [property: Id(2)] string Trace);
+    [property: Id(2)] byte[]? Result);

@@ -84,54 +84,21 @@ internal static class SiloCode
     }
 }
 
-/// <summary>On a silo: runs a chunk of calls with the helpers' own argument and result encoding.</summary>
+/// <summary>
+/// On a silo: runs a chunk of calls as a <c>Pool</c> worker does (<see cref="ChunkRunner.Answer"/>):
+/// the same decoding, typed runners, result encoding and error envelope.
+/// </summary>
 internal static class ChunkRun
 {
-    private static readonly ConcurrentDictionary<string, Target> Functions = new();
+    private static readonly ConcurrentDictionary<string, ChunkRunner> Runners = new();
 
     /// <summary>Runs every call of <paramref name="request"/>; the first exception stops the chunk and is returned.</summary>
-    public static ChunkReply Run(ChunkRequest request, WorkerInfo here)
-    {
-        Array values;
-        try
-        {
-            var target = Functions.GetOrAdd(request.Function, f => JsonSerializer.Deserialize<MethodRef>(f, Reduction.Options)!.Find());
-            var types = target.ParameterTypes;
-            var columns = new Array[types.Length];
-            for (var p = 0; p < types.Length; p++)
-            {
-                columns[p] = (Array)JsonSerializer.Deserialize(request.Columns[p], types[p].MakeArrayType(), Reduction.Options)!;
-            }
+    public static ChunkReply Run(ChunkRequest request, WorkerInfo here) => new(here, NeedCode: false, ChunkRunner.Answer(
+        PoolMessages.ReadId(request.Task), request.Task, _ => RunnerOf(request.Function), "silo", Trace));
 
-            var returns = target.Method.ReturnType == typeof(void) ? typeof(object) : target.Method.ReturnType;
-            values = Array.CreateInstance(returns, request.Count);
-            var args = new object?[types.Length];
-            for (var call = 0; call < request.Count; call++)
-            {
-                for (var p = 0; p < types.Length; p++)
-                {
-                    args[p] = columns[p].GetValue(call);
-                }
+    private static ChunkRunner RunnerOf(string function) =>
+        Runners.GetOrAdd(function, f => ChunkRunner.For(JsonSerializer.Deserialize<MethodRef>(f, Reduction.Options)!.Find()));
 
-                values.SetValue(target.Invoke(args), call);
-            }
-        }
-        catch (Exception e)
-        {
-            return new ChunkReply(here, false, null, Error(e.GetType().FullName ?? e.GetType().Name, e.Message, e));
-        }
-
-        try
-        {
-            return new ChunkReply(here, false, JsonSerializer.SerializeToUtf8Bytes(values, values.GetType(), Reduction.Options), null);
-        }
-        catch (Exception e) when (Reduction.IsRefusal(e))
-        {
-            return new ChunkReply(here, false, null, Error(
-                typeof(MaybeEncodingException).FullName!, $"The task's result cannot be sent back from the silo: {e.Message}", e));
-        }
-    }
-
-    private static TaskError Error(string type, string message, Exception e) => new(
-        type, message, Traceback.Format(e, "at Helpers.Multiprocessing.Target.Invoke(", "at Helpers.Cluster.", "at Orleans.", "at InvokeStub_"));
+    private static string Trace(Exception e) => Traceback.Format(
+        e, "at Helpers.Multiprocessing.Target.Invoke(", "at Helpers.Multiprocessing.ChunkRunner", "at Helpers.Cluster.", "at Orleans.", "at InvokeStub_");
 }

@@ -1,8 +1,8 @@
 namespace Helpers.Multiprocessing;
 
 /// <summary>
-/// The result of a task sent to a <see cref="Pool"/> (Python's <c>AsyncResult</c>): ready once a
-/// worker has answered; <see cref="Get"/> returns the value or raises the worker's exception.
+/// The result of a task sent to a pool (any <see cref="WorkerPool"/>; Python's <c>AsyncResult</c>):
+/// ready once a worker has answered; <see cref="Get"/> returns the value or raises the worker's exception.
 /// </summary>
 /// <typeparam name="T">The result type.</typeparam>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "As in Python, a result is not disposed; the event allocates no OS handle unless one is asked for.")]
@@ -23,7 +23,6 @@ public sealed class AsyncResult<T>
 
     /// <summary>Stops the pool that computes it, when a wait for it is interrupted; what it stopped, or null.</summary>
     internal Func<string?>? StopOwner => stopOwner;
-
 
     /// <summary>
     /// Python's <c>get(timeout=None)</c>: waits for the result at most <paramref name="timeout"/>
@@ -73,22 +72,21 @@ public sealed class AsyncResult<T>
     internal void Complete(T result)
     {
         value = result;
-        try
-        {
-            callback?.Invoke(result);
-        }
-        finally
-        {
-            done.Set();
-        }
+        Settle(callback is null ? null : () => callback(result));
     }
 
     internal void Fail(Exception exception)
     {
         error = exception;
+        Settle(errorCallback is null ? null : () => errorCallback(exception));
+    }
+
+    // Ready even when the callback raises.
+    private void Settle(Action? notify)
+    {
         try
         {
-            errorCallback?.Invoke(exception);
+            notify?.Invoke();
         }
         finally
         {

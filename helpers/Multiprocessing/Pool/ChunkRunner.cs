@@ -1,12 +1,16 @@
 namespace Helpers.Multiprocessing;
 
 /// <summary>
-/// Runs a chunk of calls in a worker. Functions of one or two parameters (map, starmap) are called
+/// Runs a chunk of calls in a worker, whatever the pool's back end (a <see cref="Pool"/> worker
+/// process, a cluster's silo). Functions of one or two parameters (map, starmap) are called
 /// through a typed delegate over typed arrays: no boxing and no reflection per call, which is most of
 /// what a tiny task would otherwise cost. Others go through reflection.
 /// </summary>
-internal abstract class ChunkRunner
+internal abstract class ChunkRunner(Target target)
 {
+    /// <summary>The function it runs.</summary>
+    public Target Target { get; } = target;
+
     /// <summary>Calls the function once per row of <paramref name="columns"/>; returns the results as an array of the return type.</summary>
     public abstract Array Run(Array[] columns, int count);
 
@@ -19,13 +23,48 @@ internal abstract class ChunkRunner
         {
             var signature = types.Length == 1 ? typeof(Func<,>).MakeGenericType(types[0], result) : typeof(Func<,,>).MakeGenericType(types[0], types[1], result);
             var runner = types.Length == 1 ? typeof(Typed<,>).MakeGenericType(types[0], result) : typeof(Typed<,,>).MakeGenericType(types[0], types[1], result);
-            return (ChunkRunner)Activator.CreateInstance(runner, target.Method.CreateDelegate(signature, target.Receiver))!;
+            return (ChunkRunner)Activator.CreateInstance(runner, target, target.Method.CreateDelegate(signature, target.Receiver))!;
         }
 
         return new Reflected(target);
     }
 
-    private sealed class Typed<T, TResult>(Func<T, TResult> function) : ChunkRunner
+    /// <summary>
+    /// A worker's answer to a task (CPython's <c>pool.worker</c> body): runs the chunk and returns the
+    /// result message, with the values or the error (the function's exception, whose type, message and
+    /// trace cross back; or a result that cannot be sent back, as a <see cref="MaybeEncodingException"/>).
+    /// </summary>
+    /// <param name="id">The task's number (<see cref="PoolMessages.ReadId"/>).</param>
+    /// <param name="task">The task message (<see cref="PoolMessages.EncodeTask"/>).</param>
+    /// <param name="runners">What runs the function of a given number; what it raises fails the task.</param>
+    /// <param name="worker">The worker, for the message of a result that cannot be sent back ("worker", "silo").</param>
+    /// <param name="trace">An exception's text as the caller will see it, stack trace included.</param>
+    public static byte[] Answer(long id, byte[] task, Func<int, ChunkRunner> runners, string worker, Func<Exception, string> trace)
+    {
+        Array values;
+        try
+        {
+            var (runner, count, columns) = PoolMessages.DecodeTask(task, runners);
+            values = runner.Run(columns, count);
+        }
+        catch (Exception e)
+        {
+            return PoolMessages.EncodeError(id, new PoolError(e.GetType().FullName ?? e.GetType().Name, e.Message, trace(e)));
+        }
+
+        try
+        {
+            return PoolMessages.EncodeResult(id, values.GetType().GetElementType()!, values);
+        }
+        catch (Exception e) when (Reduction.IsRefusal(e))
+        {
+            // A result that cannot be sent back fails this task only.
+            return PoolMessages.EncodeError(id, new PoolError(
+                typeof(MaybeEncodingException).FullName!, $"The task's result cannot be sent back from the {worker}: {e.Message}", trace(e)));
+        }
+    }
+
+    private sealed class Typed<T, TResult>(Target target, Func<T, TResult> function) : ChunkRunner(target)
     {
         public override Array Run(Array[] columns, int count)
         {
@@ -40,7 +79,7 @@ internal abstract class ChunkRunner
         }
     }
 
-    private sealed class Typed<T1, T2, TResult>(Func<T1, T2, TResult> function) : ChunkRunner
+    private sealed class Typed<T1, T2, TResult>(Target target, Func<T1, T2, TResult> function) : ChunkRunner(target)
     {
         public override Array Run(Array[] columns, int count)
         {
@@ -55,11 +94,11 @@ internal abstract class ChunkRunner
         }
     }
 
-    private sealed class Reflected(Target target) : ChunkRunner
+    private sealed class Reflected(Target target) : ChunkRunner(target)
     {
         public override Array Run(Array[] columns, int count)
         {
-            var values = Array.CreateInstance(target.Method.ReturnType == typeof(void) ? typeof(object) : target.Method.ReturnType, count);
+            var values = Array.CreateInstance(Target.Method.ReturnType == typeof(void) ? typeof(object) : Target.Method.ReturnType, count);
             var args = new object?[columns.Length];
             for (var call = 0; call < count; call++)
             {
@@ -68,7 +107,7 @@ internal abstract class ChunkRunner
                     args[p] = columns[p].GetValue(call);
                 }
 
-                values.SetValue(target.Invoke(args), call);
+                values.SetValue(Target.Invoke(args), call);
             }
 
             return values;

@@ -43,7 +43,7 @@ internal sealed unsafe class FunctionTable(SharedMemory memory)
     }
 
     /// <summary>In a worker: the function numbered <paramref name="id"/>, reading new entries when needed.</summary>
-    public Target Get(int id)
+    private Target Get(int id)
     {
         if (known.TryGetValue(id, out var target))
         {

@@ -1,9 +1,20 @@
 namespace Helpers.Multiprocessing;
 
+/// <summary>A function as a pool sends it: the method, and the number its tasks name it by.</summary>
+/// <param name="target">The method.</param>
+/// <param name="id">Its number in the pool's tasks (<see cref="PoolMessages.EncodeTask"/>).</param>
+/// <remarks>A back end that needs more of a function (a cluster: its code) keeps it in a subclass.</remarks>
+internal class PoolFunction(Target target, int id)
+{
+    public Target Target { get; } = target;
+
+    public int Id { get; } = id;
+}
+
 /// <summary>
-/// What waits in the parent for a submitted task's results (CPython's <c>ApplyResult</c>,
-/// <c>MapResult</c> and <c>IMapIterator</c>): the pool's result thread delivers each chunk's
-/// result bytes here, or fails the job.
+/// What waits in the caller for a submitted task's results (CPython's <c>ApplyResult</c>,
+/// <c>MapResult</c> and <c>IMapIterator</c>): the pool delivers each chunk's result message here, or
+/// fails the chunk. Every chunk is settled once, by the pool (<see cref="WorkerPool"/>).
 /// </summary>
 internal abstract class Job(Type returnType)
 {
@@ -11,14 +22,14 @@ internal abstract class Job(Type returnType)
 
     public abstract void Deliver(int chunk, byte[] result);
 
-    public abstract void Fail(Exception error);
+    public abstract void Fail(int chunk, Exception error);
 
     protected void Deliver<TResult>(int chunk, byte[] result, Action<int, TResult[]> complete)
     {
         var (values, error) = PoolMessages.DecodeResult<TResult>(result, ReturnType);
         if (error is not null)
         {
-            Fail(RemoteException.Rebuild(error.Type, error.Message, error.Trace));
+            Fail(chunk, RemoteException.Rebuild(error.Type, error.Message, error.Trace));
         }
         else
         {
@@ -33,102 +44,124 @@ internal sealed class ApplyJob<TResult>(Type returnType, AsyncResult<TResult> re
 
     public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, (_, values) => Result.Complete(values[0]));
 
-    public override void Fail(Exception error) => Result.Fail(error);
+    public override void Fail(int chunk, Exception error) => Result.Fail(error);
 }
 
+/// <summary>
+/// The results of a map: chunks arrive in any order, each with its values or its error. The
+/// <see cref="AsyncResult{T}"/> is settled once, by the first error or by the last chunk; the
+/// iterators (<see cref="InOrder"/>, <see cref="AsDone"/>) raise a chunk's error where that chunk
+/// stands, as CPython's <c>IMapIterator</c> does.
+/// </summary>
 internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<List<TResult>> result) : Job(returnType)
 {
-    private readonly TResult[]?[] done = new TResult[chunks][];
-    private readonly List<int> arrivals = [];
+    private readonly TResult[]?[] values = new TResult[chunks][];
+    private readonly Exception?[] errors = new Exception?[chunks];
+    private readonly List<int> arrivals = []; // The chunks in the order they arrived.
+    private readonly object gate = new(); // Monitor: the iterators wait and are pulsed on it.
     private int remaining = chunks;
-    private Exception? error;
+    private bool settled;
 
     public AsyncResult<List<TResult>> Result { get; } = result;
 
-    public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, Complete);
+    public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, (c, done) => Arrive(c, done, null));
 
-    private void Complete(int chunk, TResult[] values)
+    public override void Fail(int chunk, Exception error) => Arrive(chunk, null, error);
+
+    /// <summary>Python's <c>imap</c>: the values in the items' order, each chunk as soon as it and those before it are in.</summary>
+    public IEnumerable<TResult> InOrder()
     {
-        bool finished;
-        lock (done)
+        for (var chunk = 0; chunk < values.Length; chunk++)
         {
-            done[chunk] = values;
-            arrivals.Add(chunk);
-            finished = --remaining == 0 && error is null;
-            Monitor.PulseAll(done);
-        }
-
-        if (finished)
-        {
-            Result.Complete([.. done.SelectMany(c => c!)]);
+            var next = chunk;
+            foreach (var value in ValuesOf(WaitFor(() => values[next] is not null || errors[next] is not null ? next : null)))
+            {
+                yield return value;
+            }
         }
     }
 
-    public override void Fail(Exception error)
+    /// <summary>Python's <c>imap_unordered</c>: the values chunk by chunk, in the order the chunks arrived.</summary>
+    public IEnumerable<TResult> AsDone()
     {
-        lock (done)
+        for (var n = 0; n < values.Length; n++)
         {
-            if (this.error is not null)
+            var next = n;
+            foreach (var value in ValuesOf(WaitFor(() => arrivals.Count > next ? arrivals[next] : null)))
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private void Arrive(int chunk, TResult[]? done, Exception? error)
+    {
+        bool settle;
+        lock (gate)
+        {
+            if (values[chunk] is not null || errors[chunk] is not null)
             {
                 return;
             }
 
-            this.error = error;
-            Monitor.PulseAll(done);
+            (values[chunk], errors[chunk]) = (done, error);
+            arrivals.Add(chunk);
+            remaining--;
+            settle = !settled && (error is not null || remaining == 0);
+            settled |= settle;
+            Monitor.PulseAll(gate);
         }
 
-        Result.Fail(error);
-    }
-
-    public IEnumerable<TResult> InOrder()
-    {
-        for (var chunk = 0; chunk < done.Length; chunk++)
+        if (!settle)
         {
-            foreach (var value in WaitFor(() => done[chunk]))
-            {
-                yield return value;
-            }
+            return;
         }
-    }
 
-    public IEnumerable<TResult> AsDone()
-    {
-        for (var i = 0; i < done.Length; i++)
+        if (error is null)
         {
-            var index = i;
-            foreach (var value in WaitFor(() => arrivals.Count > index ? done[arrivals[index]] : null))
-            {
-                yield return value;
-            }
+            Result.Complete([.. values.SelectMany(c => c!)]);
+        }
+        else
+        {
+            Result.Fail(error);
         }
     }
 
-    private TResult[] WaitFor(Func<TResult[]?> ready)
+    // Waits until arrived() names a chunk that is in; in slices inside an interruptible scope.
+    private int WaitFor(Func<int?> arrived)
     {
         while (true)
         {
-            Exception? failed;
-            lock (done)
+            lock (gate)
             {
-                if (ready() is { } values)
+                if (arrived() is { } chunk)
                 {
-                    return values;
+                    return chunk;
                 }
 
-                failed = error;
-                if (failed is null)
-                {
-                    _ = Monitor.Wait(done, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
-                }
+                _ = Monitor.Wait(gate, InterruptScope.NextSlice(Timeout.InfiniteTimeSpan));
             }
 
-            // Outside the lock: stopping the pool fails this job, which takes it. An interrupt that
-            // failed the job (by terminating its pool) is what ended the wait.
+            // Outside the lock: stopping the pool fails this job, which takes it.
             InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner);
-            if (failed is not null)
-            {
-                throw failed;
-            }
         }
+    }
+
+    private TResult[] ValuesOf(int chunk)
+    {
+        Exception? error;
+        lock (gate)
+        {
+            error = errors[chunk];
+        }
+
+        if (error is not null)
+        {
+            // An interrupt that failed the job (by terminating its pool) is what ended the wait.
+            InterruptScope.ThrowIfInterrupted("the next result (Imap)", Result.StopOwner);
+            throw error;
+        }
+
+        return values[chunk]!;
     }
 }

@@ -48,36 +48,9 @@ public sealed partial class Pool
         }
     }
 
-    private void Dispatch(byte[] bytes)
-    {
-        var id = PoolMessages.ReadId(bytes);
-        (Job Job, int Chunk) entry;
-        lock (gate)
-        {
-            if (!pending.Remove(id, out entry))
-            {
-                return; // Already failed (its worker was thought dead) or the pool was terminated.
-            }
+    private void Dispatch(byte[] bytes) => Complete(PoolMessages.ReadId(bytes), bytes);
 
-            Monitor.PulseAll(gate);
-        }
-
-        try
-        {
-            entry.Job.Deliver(entry.Chunk, bytes);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
-        {
-            entry.Job.Fail(new InvalidOperationException($"The task's result could not be read in the parent: {e.Message}", e));
-        }
-#pragma warning disable CA1031 // A user's callback must not kill the result thread; CPython reports and goes on too.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Console.Error.WriteLine($"Pool: a callback raised {e}");
-        }
-    }
-
+    // A worker that died while it ran a task fails that task, and a fresh worker takes its slot.
     private void CheckWorkers()
     {
         // A worker that died just after sending its result: take the result first, so that its
@@ -85,19 +58,40 @@ public sealed partial class Pool
         // Only the workers found dead before that drain are handled now: one that dies after it is
         // handled next time, after its result (if it sent one) has been drained in turn.
         List<int> dead;
-        lock (gate)
+        lock (Gate)
         {
             dead = [.. Enumerable.Range(0, workers.Length).Where(slot => workers[slot] is { IsAlive: false })];
         }
 
-        while (dead.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null))
+        DrainResults(dead.Count);
+        var suspects = ReplaceDead(dead);
+
+        // A live worker may have run that task and cleared its slot just before the look: it sends
+        // its result before it clears the slot, so the result is in the queue now. Take it first.
+        DrainResults(suspects.Count);
+        foreach (var (task, why) in suspects)
+        {
+            _ = Fail(task, new WorkerLostException(why));
+        }
+    }
+
+    // Dispatches the results waiting now, if there is any reason to look.
+    private void DrainResults(int reasons)
+    {
+        while (reasons > 0 && results.TryGet(out var bytes, block: false, timeout: null))
         {
             Dispatch(bytes);
         }
+    }
 
+    // Clears the dead workers' slots and starts fresh workers in them while the pool needs workers;
+    // returns the tasks they may have been running when they died.
+    private List<(long Task, string Why)> ReplaceDead(List<int> dead)
+    {
         List<(long Task, string Why)> suspects = [];
-        lock (gate)
+        lock (Gate)
         {
+            var needed = WorkersNeeded && !stopping;
             foreach (var slot in dead)
             {
                 if (workers[slot] is not { } worker)
@@ -118,35 +112,11 @@ public sealed partial class Pool
                         "The pool has replaced it; the other tasks go on."));
                 }
 
-                var needed = state == PoolState.Running || (state == PoolState.Closed && pending.Count > 0);
-                workers[slot] = needed && !stopping ? StartWorker(slot) : null;
+                workers[slot] = needed ? StartWorker(slot) : null;
             }
         }
 
-        // A live worker may have run that task and cleared its slot just before the look: it sends
-        // its result before it clears the slot, so the result is in the queue now. Take it first.
-        while (suspects.Count > 0 && results.TryGet(out var bytes, block: false, timeout: null))
-        {
-            Dispatch(bytes);
-        }
-
-        List<(Job Job, Exception Error)> lost = [];
-        lock (gate)
-        {
-            foreach (var (task, why) in suspects)
-            {
-                if (pending.Remove(task, out var entry))
-                {
-                    lost.Add((entry.Job, new WorkerLostException(why)));
-                    Monitor.PulseAll(gate);
-                }
-            }
-        }
-
-        foreach (var (job, error) in lost)
-        {
-            job.Fail(error);
-        }
+        return suspects;
     }
 
     private static string Describe(int? exitCode) => exitCode switch
@@ -156,10 +126,10 @@ public sealed partial class Pool
         null => "no exit code",
     };
 
-    private void StopWorkers(bool kill)
+    private protected override void StopWorkers(bool kill)
     {
         Process[] live;
-        lock (gate)
+        lock (Gate)
         {
             live = [.. workers.OfType<Process>()];
             stopping = true;
@@ -188,7 +158,7 @@ public sealed partial class Pool
         }
 
         handler?.Join(HandlerExitTimeout);
-        lock (gate)
+        lock (Gate)
         {
             Array.Clear(workers);
         }

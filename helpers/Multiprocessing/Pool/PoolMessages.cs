@@ -9,7 +9,8 @@ namespace Helpers.Multiprocessing;
 internal sealed record PoolError(string Type, string Message, string Trace);
 
 /// <summary>
-/// The bytes that go between a pool and its workers. Arguments and results are written as arrays
+/// The bytes that go between a pool and its workers, for every back end (a <see cref="Pool"/>'s
+/// queues, a cluster's grain calls). Arguments and results are written as arrays
 /// of the function's parameter and return types, one array per parameter, so a chunk of a thousand
 /// ints is one <c>int[]</c>, not a thousand objects each with its type beside it.
 /// A task: <c>[id, function, count, [arguments 1], [arguments 2], …]</c>; a result:
@@ -48,16 +49,18 @@ internal static class PoolMessages
     }
 
     /// <summary>Decodes a task after its number, which the worker has read already (<see cref="ReadId"/>, while claiming it).</summary>
-    public static (int Function, int Count, Array[] Columns) DecodeTask(byte[] bytes, Func<int, Target> functions)
+    /// <param name="bytes">The task message.</param>
+    /// <param name="runners">What runs the function of a given number (its parameter types decode the columns).</param>
+    public static (ChunkRunner Runner, int Count, Array[] Columns) DecodeTask(byte[] bytes, Func<int, ChunkRunner> runners)
     {
         var reader = new Utf8JsonReader(bytes);
         reader.Read();
         reader.Read(); // The task number: skipped, not parsed again.
         reader.Read();
-        var function = reader.GetInt32();
+        var runner = runners(reader.GetInt32());
         reader.Read();
         var count = reader.GetInt32();
-        var types = functions(function).ParameterTypes;
+        var types = runner.Target.ParameterTypes;
         var columns = new Array[types.Length];
         for (var i = 0; i < types.Length; i++)
         {
@@ -65,7 +68,7 @@ internal static class PoolMessages
             columns[i] = (Array)JsonSerializer.Deserialize(ref reader, types[i].MakeArrayType(), Options)!;
         }
 
-        return (function, count, columns);
+        return (runner, count, columns);
     }
 
     public static byte[] EncodeResult(long id, Type returnType, Array values) => Write(writer =>

@@ -30,33 +30,8 @@ internal static class PoolWorker
                 return;
             }
 
-            results.Put(Run(table, busy[slot], bytes));
+            results.Put(ChunkRunner.Answer(busy[slot], bytes, table.RunnerOf, "worker", e => e.ToString()));
             busy[slot] = 0;
-        }
-    }
-
-    private static byte[] Run(FunctionTable table, long id, byte[] bytes)
-    {
-        Array values;
-        try
-        {
-            var (function, count, columns) = PoolMessages.DecodeTask(bytes, table.Get);
-            values = table.RunnerOf(function).Run(columns, count);
-        }
-        catch (Exception e)
-        {
-            return PoolMessages.EncodeError(id, new PoolError(e.GetType().FullName ?? e.GetType().Name, e.Message, e.ToString()));
-        }
-
-        try
-        {
-            return PoolMessages.EncodeResult(id, values.GetType().GetElementType()!, values);
-        }
-        catch (Exception e) when (Reduction.IsRefusal(e))
-        {
-            // A result that cannot be sent back fails this task only.
-            return PoolMessages.EncodeError(id, new PoolError(
-                typeof(MaybeEncodingException).FullName!, $"The task's result cannot be sent back from the worker: {e.Message}", e.ToString()));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Helpers.Tests.Cluster;
 /// <see cref="WorkerPool"/> alone, so that a notebook's code runs on either and a fix to the pool's
 /// semantics is made once.
 /// </summary>
-public sealed class PoolFrontTests
+public sealed class PoolFrontTests : IClassFixture<LeakCheck>
 {
     private static readonly string[] Calls =
         ["Apply", "ApplyAsync", "Map", "MapAsync", "Starmap", "Imap", "ImapUnordered", "Close", "Join", "Terminate", "Dispose"];

@@ -58,3 +58,16 @@ public sealed class CompilerFactAttribute : FactAttribute
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(d => Path.Combine(d, "cc")).FirstOrDefault(File.Exists);
 }
+
+/// <summary>
+/// A test that starts a child through a <c>dotnet</c> muxer: a self-contained program (the Windows
+/// tests under Wine) has none, and starts its children through the helpers' apphost alone, so there
+/// it is reported as skipped.
+/// </summary>
+public sealed class MuxerFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test where no dotnet muxer is found.</summary>
+    public MuxerFactAttribute() => Skip = Helpers.Multiprocessing.ChildHost.Muxer is not null
+        ? null!
+        : "No dotnet muxer here: this program is self-contained, so its children start through the helpers' apphost (tested beside this).";
+}

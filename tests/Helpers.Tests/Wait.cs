@@ -24,8 +24,28 @@ internal static class Wait
     /// <summary>The pid another process writes into <paramref name="file"/>, once it has; fails with <paramref name="never"/> otherwise.</summary>
     public static int ForPidIn(string file, string never)
     {
-        Xunit.Assert.True(Until(() => File.Exists(file) && File.ReadAllText(file).Length > 0), never);
-        return int.Parse(File.ReadAllText(file), System.Globalization.CultureInfo.InvariantCulture);
+        var pid = 0;
+        Xunit.Assert.True(Until(() => int.TryParse(ReadShared(file), System.Globalization.CultureInfo.InvariantCulture, out pid)), never);
+        return pid;
+    }
+
+    /// <summary>
+    /// The text of a file another process may still be writing, or null while it cannot be read yet.
+    /// On Windows a plain read fails while the writer has the file open (sharing rules), so this one
+    /// shares read and write access, and a half-written number reads as not yet a number.
+    /// </summary>
+    public static string? ReadShared(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return null; // Not created yet (FileNotFoundException), or held in a way that refuses even a shared read.
+        }
     }
 
     public static bool PidGone(int pid, double seconds = 30) => Until(() => !PidAlive(pid), seconds);

@@ -95,6 +95,9 @@ internal static partial class ChildHost
         return child;
     }
 
+    /// <summary>The <c>dotnet</c> muxer children would start through if the apphost were not used; null if none is found.</summary>
+    internal static string? Muxer => FindMuxer(out _);
+
     // The apphost beside Helpers.dll, if it was built.
     private static string? Apphost =>
         Path.Combine(Path.GetDirectoryName(HelpersDll)!, OperatingSystem.IsWindows() ? "Helpers.exe" : "Helpers") is var path && File.Exists(path) ? path : null;

@@ -15,10 +15,13 @@ public sealed class ChildHostTests : IClassFixture<LeakCheck>, IDisposable
         temp.Dispose();
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Either_way_a_child_runs_on_this_process_runtime(bool apphost)
+    [Fact]
+    public void Through_the_apphost_a_child_runs_on_this_process_runtime() => ChildRunsOnThisRuntime(apphost: true);
+
+    [MuxerFact]
+    public void Through_the_dotnet_muxer_a_child_runs_on_this_process_runtime() => ChildRunsOnThisRuntime(apphost: false);
+
+    private void ChildRunsOnThisRuntime(bool apphost)
     {
         ChildHost.UseApphost = apphost;
         var line = ChildHost.CommandLine();

@@ -19,6 +19,9 @@ using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
+// A Windows console writes in its code page unless told otherwise: the lesson's ✓, ×, → and 中文 need UTF-8.
+Console.OutputEncoding = System.Text.Encoding.UTF8;
+
 // %% [markdown]
 // [← 02 · 进程间的通信](02-inter-process-communication.ipynb) · [目录 · Contents](00-index.ipynb) · [04 · 进程池 →](04-process-pools.ipynb)
 //

@@ -21,6 +21,9 @@ using System.Threading;
 using Helpers.Cluster;                    // LocalCluster, ClusterPool, the grains
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
+// A Windows console writes in its code page unless told otherwise: the lesson's ✓, ×, → and 中文 need UTF-8.
+Console.OutputEncoding = System.Text.Encoding.UTF8;
+
 // %% [markdown]
 // [← 06 · 线程锁机制](06-thread-locks-and-conditions.ipynb) · [目录 · Contents](00-index.ipynb) · [08 · 参与者与故障 →](08-actors-and-faults.ipynb)
 //

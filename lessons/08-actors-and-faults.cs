@@ -21,6 +21,9 @@ using System.Threading;
 using Helpers.Cluster;                    // LocalCluster, ClusterPool, the grains
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
 
+// A Windows console writes in its code page unless told otherwise: the lesson's ✓, ×, → and 中文 need UTF-8.
+Console.OutputEncoding = System.Text.Encoding.UTF8;
+
 // %% [markdown]
 // [← 07 · 从一台机器到多台](07-beyond-one-machine.ipynb) · [目录 · Contents](00-index.ipynb)
 //

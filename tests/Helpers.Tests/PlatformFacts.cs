@@ -31,6 +31,16 @@ public sealed class UnixFactAttribute : FactAttribute
 }
 
 /// <summary>
+/// A test of the POSIX named semaphores (<c>sem_open</c> and its waits): Windows uses .NET's named
+/// <c>Semaphore</c> instead, so there it is reported as skipped.
+/// </summary>
+public sealed class PosixSemaphoreFactAttribute : FactAttribute
+{
+    /// <summary>Skips the test on Windows.</summary>
+    public PosixSemaphoreFactAttribute() => Skip = OperatingSystem.IsWindows() ? "POSIX semaphores only: Windows uses .NET's named Semaphore." : null!;
+}
+
+/// <summary>
 /// A test of a local cluster whose member list is in Redis: it needs <c>redis-server</c> on PATH
 /// (<c>.ci/run</c> installs it on Debian and Ubuntu); without it, it is reported as skipped.
 /// </summary>

@@ -92,6 +92,8 @@ public static class Lesson
             .Append("// The notebook's using directives, all here: C# takes them only before the first statement.\n");
         usings.ForEach(u => text.Append(u));
         text.Append("using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)\n")
+            .Append("\n// A Windows console writes in its code page unless told otherwise: the lesson's ✓, ×, → and 中文 need UTF-8.\n")
+            .Append("Console.OutputEncoding = System.Text.Encoding.UTF8;\n")
             .Append(body);
         if (types.Count > 0)
         {

@@ -39,7 +39,7 @@ public sealed class LibcTests : IClassFixture<LeakCheck>
         Assert.Equal(Libc.All.Count, printed.Count);
     }
 
-    [UnixFact]
+    [PosixSemaphoreFact]
     public void MacOS_polling_wait_times_out_takes_a_posted_unit_and_a_try_on_a_taken_semaphore_says_no()
     {
         var polls = NamedSemaphore.Polls;

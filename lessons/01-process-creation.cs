@@ -213,7 +213,7 @@ display(new[] { failing, quitting, killed });
 // %% [markdown]
 // ## Why an earlier cell · 为什么要在前面的单元格定义
 //
-// A child is a new `dotnet` process: it can run only code it can load. Compiled code is loaded from its DLL; a notebook cell exists only in the kernel's memory, so the helpers emit each *finished* cell as an assembly image and hand it to the child, which recreates the cells **without running them** (as a child of CPython's `spawn` or `forkserver` imports the main module again without running its `if __name__ == "__main__":` block). Functions of earlier cells can call each other there; the notebook's *variables* do not exist there. Three things therefore cannot work, and each gives an immediate error saying what to do:
+// A child is a new .NET process: it can run only code it can load. Compiled code is loaded from its DLL; a notebook cell exists only in the kernel's memory, so the helpers emit each *finished* cell as an assembly image and hand it to the child, which recreates the cells **without running them** (as a child of CPython's `spawn` or `forkserver` imports the main module again without running its `if __name__ == "__main__":` block). Functions of earlier cells can call each other there; the notebook's *variables* do not exist there. Three things therefore cannot work, and each gives an immediate error saying what to do:
 // - a target defined in the cell that is running now,
 // - a lambda (its code and the variables it captures live only in this process),
 // - a function that reads a notebook variable, directly or through another function (pass the value as an argument).

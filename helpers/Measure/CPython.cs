@@ -25,10 +25,10 @@ public sealed class CPython : IDisposable
     /// <summary>The start method of this CPython's <c>multiprocessing</c>: the one asked for, or the platform's default.</summary>
     public string StartMethod { get; }
 
-    /// <summary>Starts CPython, or returns null (with the reason) where <c>python3</c> is not installed.</summary>
+    /// <summary>Starts CPython, or returns null (with the reason) where it is not installed (<c>python3</c>; on Windows <c>py -3</c>, <c>python</c> or <c>python3</c>).</summary>
     /// <param name="reason">Why there is no CPython, for the reader; null if it started.</param>
     /// <param name="startMethod">multiprocessing's start method: "spawn" (as the helpers, and Windows and macOS), "forkserver" or "fork"; null for the platform's default (<c>forkserver</c> on Linux since Python 3.14, <c>fork</c> before it).</param>
-    /// <exception cref="InvalidOperationException">python3 started but did not answer as the script should (a broken install).</exception>
+    /// <exception cref="InvalidOperationException">CPython started but did not answer as the script should (a broken install).</exception>
     public static CPython? TryStart(out string? reason, string? startMethod = null)
     {
         var script = Path.Combine(Path.GetDirectoryName(typeof(CPython).Assembly.Location)!, "cpython.py");
@@ -38,35 +38,54 @@ public sealed class CPython : IDisposable
             return null;
         }
 
-        var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-u", script, "serve", .. startMethod is null ? [] : new[] { startMethod }])
+        foreach (var (program, prefix) in Candidates)
         {
-            info.ArgumentList.Add(arg);
+            var info = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in (string[])[.. prefix, "-u", script, "serve", .. startMethod is null ? [] : new[] { startMethod }])
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            Process python;
+            try
+            {
+                python = Process.Start(info)!;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                continue; // Not installed under this name.
+            }
+
+            var hello = python.StandardOutput.ReadLineAsync();
+            if (!hello.Wait(AnswerTimeout))
+            {
+                python.Kill(entireProcessTree: true);
+                python.Dispose();
+                throw new InvalidOperationException($"{program} {script} serve did not say which Python it is within {AnswerTimeout.TotalMinutes} minutes: is {program} a working CPython 3.8 or later?");
+            }
+
+            if (hello.Result is not { } line)
+            {
+                // It ended without a word: on Windows, the Store's python3 alias when no Python is installed.
+                python.WaitForExit(AnswerTimeout);
+                python.Dispose();
+                continue;
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            reason = null;
+            return new CPython(python, json.RootElement.GetProperty("version").GetString()!, json.RootElement.GetProperty("start").GetString()!);
         }
 
-        Process python;
-        try
-        {
-            python = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            reason = "python3 is not installed here, so there are no CPython figures to compare with.";
-            return null;
-        }
-
-        var hello = python.StandardOutput.ReadLineAsync();
-        if (!hello.Wait(AnswerTimeout) || hello.Result is not { } line)
-        {
-            python.Kill(entireProcessTree: true);
-            python.Dispose();
-            throw new InvalidOperationException($"python3 {script} serve did not say which Python it is within {AnswerTimeout.TotalMinutes} minutes: is python3 a working CPython 3.8 or later?");
-        }
-
-        using var json = System.Text.Json.JsonDocument.Parse(line);
-        reason = null;
-        return new CPython(python, json.RootElement.GetProperty("version").GetString()!, json.RootElement.GetProperty("start").GetString()!);
+        reason = $"CPython is not installed here ({string.Join(", ", Candidates.Select(c => string.Join(' ', [c.Program, .. c.Prefix])))} not found), so there are no CPython figures to compare with.";
+        return null;
     }
+
+    // Where CPython is: python3 on Linux and macOS; on Windows the py launcher of python.org's
+    // installer first, then python, then python3 (the Store's alias, which only says how to install
+    // Python when none is).
+    private static (string Program, string[] Prefix)[] Candidates =>
+        OperatingSystem.IsWindows() ? [("py", ["-3"]), ("python", []), ("python3", [])] : [("python3", [])];
 
     /// <summary>Counts the primes below <paramref name="limit"/> in 48 ranges, as the lessons do, with <paramref name="workers"/> CPython threads or pool processes.</summary>
     /// <param name="kind">"threads" (<c>threading.Thread</c>s taking the next range) or "processes" (<c>multiprocessing.Pool.map</c>, pool started and warmed up beforehand).</param>

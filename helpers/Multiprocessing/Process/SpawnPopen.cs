@@ -2,7 +2,7 @@ namespace Helpers.Multiprocessing;
 
 /// <summary>
 /// The <c>spawn</c> start method (CPython's <c>popen_spawn_posix.Popen</c>): every child is a new
-/// <c>dotnet exec Helpers.dll</c>, started when it is asked for.
+/// <c>Helpers.dll</c> (see <see cref="ChildHost"/>), started when it is asked for.
 /// </summary>
 internal sealed class SpawnPopen : Popen
 {

@@ -12,7 +12,7 @@ namespace Helpers.Multiprocessing;
 /// it is killed, when a notebook kernel restarts, or when it crashes.
 /// </summary>
 /// <remarks>
-/// <para>The tracker is a small process (<c>dotnet exec Helpers.dll --resource-tracker</c>) started
+/// <para>The tracker is a small process (<c>Helpers.dll --resource-tracker</c>, see <see cref="ChildHost"/>) started
 /// with the first named object. Each creation and each removal is one line on its standard input;
 /// when that pipe closes (its creator has ended, however it ended) it removes whatever is still
 /// registered. Only Linux and macOS need it (<c>ResourceTracker.Unix.cs</c>): on Windows, named

@@ -11,7 +11,7 @@ namespace Helpers.Cluster;
 
 /// <summary>
 /// The silo program of a <see cref="LocalCluster"/>: an Orleans silo in a child <see cref="Process"/>
-/// (<c>dotnet exec Helpers.dll</c>, so it dies with its parent through the helpers' lifeline).
+/// (<c>Helpers.dll</c> as every child, so it dies with its parent through the helpers' lifeline).
 /// </summary>
 public static class SiloHost
 {

@@ -66,15 +66,24 @@ public sealed class CPython : IDisposable
 
             if (hello.Result is not { } line)
             {
-                // It ended without a word: on Windows, the Store's python3 alias when no Python is installed.
+                // It ended without a word: on Windows, the Store's alias when no Python is installed.
                 python.WaitForExit(AnswerTimeout);
                 python.Dispose();
                 continue;
             }
 
-            using var json = System.Text.Json.JsonDocument.Parse(line);
-            reason = null;
-            return new CPython(python, json.RootElement.GetProperty("version").GetString()!, json.RootElement.GetProperty("start").GetString()!);
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(line);
+                reason = null;
+                return new CPython(python, json.RootElement.GetProperty("version").GetString()!, json.RootElement.GetProperty("start").GetString()!);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                python.Kill(entireProcessTree: true);
+                python.Dispose();
+                throw new InvalidOperationException($"{program} {script} serve answered '{line}', not the script's greeting: is {program} a CPython 3.8 or later?", e);
+            }
         }
 
         reason = $"CPython is not installed here ({string.Join(", ", Candidates.Select(c => string.Join(' ', [c.Program, .. c.Prefix])))} not found), so there are no CPython figures to compare with.";
@@ -82,8 +91,8 @@ public sealed class CPython : IDisposable
     }
 
     // Where CPython is: python3 on Linux and macOS; on Windows the py launcher of python.org's
-    // installer first, then python, then python3 (the Store's alias, which only says how to install
-    // Python when none is).
+    // installer first, then python, then python3 (either may be the Store's alias, which only says
+    // how to install Python when none is).
     private static (string Program, string[] Prefix)[] Candidates =>
         OperatingSystem.IsWindows() ? [("py", ["-3"]), ("python", []), ("python3", [])] : [("python3", [])];
 

@@ -24,15 +24,16 @@ internal static class Wait
     /// <summary>The pid another process writes into <paramref name="file"/>, once it has; fails with <paramref name="never"/> otherwise.</summary>
     public static int ForPidIn(string file, string never)
     {
+        // The writer ends the number with a newline: until it is there, the number may be cut short.
         var pid = 0;
-        Xunit.Assert.True(Until(() => int.TryParse(ReadShared(file), System.Globalization.CultureInfo.InvariantCulture, out pid)), never);
+        Xunit.Assert.True(Until(() => ReadShared(file) is { } text && text.EndsWith('\n') && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out pid)), never);
         return pid;
     }
 
     /// <summary>
     /// The text of a file another process may still be writing, or null while it cannot be read yet.
     /// On Windows a plain read fails while the writer has the file open (sharing rules), so this one
-    /// shares read and write access, and a half-written number reads as not yet a number.
+    /// shares read and write access.
     /// </summary>
     public static string? ReadShared(string file)
     {

@@ -115,22 +115,35 @@ internal sealed unsafe partial class Ring : IDisposable
             return false;
         }
 
-        // A large message goes to a file of its own, written before the put lock is taken, so other
-        // producers are not held up by the copy.
-        var spill = message.Length + sizeof(int) > H->Capacity / 2 ? Spill(message) : null;
-        if (!Append(spill ?? message, isSpill: spill is not null, block, deadline))
+        byte[]? spill = null;
+        var appended = false;
+        try
         {
-            // No room in time: give back what was taken.
-            if (spill is not null)
+            // A large message goes to a file of its own, written before the put lock is taken, so
+            // other producers are not held up by the copy.
+            spill = message.Length + sizeof(int) > H->Capacity / 2 ? Spill(message) : null;
+            appended = Append(spill ?? message, isSpill: spill is not null, block, deadline);
+        }
+        finally
+        {
+            if (!appended)
             {
-                DeleteSpill(spill);
-            }
+                // No room in time, or an error on the way (a broken pipe, the stop button, a full
+                // disk): give back what was taken, so a bounded queue keeps its places.
+                if (spill is not null)
+                {
+                    DeleteSpill(spill);
+                }
 
-            if (bounded)
-            {
-                slots.Release();
+                if (bounded)
+                {
+                    slots.Release();
+                }
             }
+        }
 
+        if (!appended)
+        {
             return false;
         }
 

@@ -31,6 +31,9 @@ internal static class Reduction
     /// <summary>The serializer options used for everything that crosses to another process.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    /// <summary>How deeply nested a value may be (System.Text.Json's default is 64).</summary>
+    public const int MaxDepth = 256;
+
     /// <summary>Serializes <paramref name="value"/> as <paramref name="type"/>; unsupported content throws <see cref="NotSupportedException"/>.</summary>
     public static string Dumps(object? value, Type type)
     {
@@ -117,7 +120,7 @@ internal static class Reduction
         {
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { PickleFields } },
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            MaxDepth = 256,
+            MaxDepth = MaxDepth,
         };
         options.Converters.Add(new UnshareableConverterFactory());
         options.Converters.Add(new AnyObjectConverter());

@@ -14,6 +14,7 @@ public sealed class AsyncResult<T>
     private readonly Func<string?>? stopOwner;
     private T? value;
     private Exception? error;
+    private int settling; // 1 once Complete or Fail has begun: a result is settled once.
 
     /// <param name="callback">Runs with the value, on the pool's result thread.</param>
     /// <param name="errorCallback">Runs with the error instead.</param>
@@ -71,12 +72,22 @@ public sealed class AsyncResult<T>
     // The callbacks run on the pool's result thread before the result is marked ready, as in CPython.
     internal void Complete(T result)
     {
+        if (Interlocked.Exchange(ref settling, 1) != 0)
+        {
+            return; // Settled once: a later outcome (a late error, a second delivery) changes nothing.
+        }
+
         value = result;
         Settle(callback is null ? null : () => callback(result));
     }
 
     internal void Fail(Exception exception)
     {
+        if (Interlocked.Exchange(ref settling, 1) != 0)
+        {
+            return;
+        }
+
         error = exception;
         Settle(errorCallback is null ? null : () => errorCallback(exception));
     }

@@ -24,9 +24,22 @@ internal abstract class Job(Type returnType)
 
     public abstract void Fail(int chunk, Exception error);
 
+    // Decodes a chunk's result message, then completes the chunk (which may run the caller's
+    // callback) or fails it: only the decoding's own errors count as an unreadable result.
     protected void Deliver<TResult>(int chunk, byte[] result, Action<int, TResult[]> complete)
     {
-        var (values, error) = PoolMessages.DecodeResult<TResult>(result, ReturnType);
+        TResult[]? values;
+        PoolError? error;
+        try
+        {
+            (values, error) = PoolMessages.DecodeResult<TResult>(result, ReturnType);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
+        {
+            Fail(chunk, new InvalidOperationException($"The task's result could not be read in the parent: {e.Message}", e));
+            return;
+        }
+
         if (error is not null)
         {
             Fail(chunk, RemoteException.Rebuild(error.Type, error.Message, error.Trace));

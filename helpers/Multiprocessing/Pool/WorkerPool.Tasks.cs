@@ -28,11 +28,7 @@ public abstract partial class WorkerPool
 
         try
         {
-            job.Deliver(chunk, result);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or InvalidCastException)
-        {
-            job.Fail(chunk, new InvalidOperationException($"The task's result could not be read in the parent: {e.Message}", e));
+            job.Deliver(chunk, result); // An unreadable result fails its chunk there.
         }
 #pragma warning disable CA1031 // A user's callback must not kill the back end's thread; CPython reports and goes on too.
         catch (Exception e)

@@ -15,10 +15,13 @@ namespace Helpers.Multiprocessing;
 // missed by a parent that dies in between (under Wine such a child then never finishes starting).
 // Where this process cannot join (an older Windows, whose jobs do not nest), each child is added
 // once started. Both are a second strand: the lifeline alone still ends a child that is left out.
+// So every program this process starts from then on (the Python of the CPython comparisons too)
+// ends with it, unless it asks to break away, which the job allows.
 internal static partial class ChildHost
 {
     private const int JobObjectExtendedLimitInformation = 9;
     private const uint JobObjectLimitKillOnJobClose = 0x2000;
+    private const uint JobObjectLimitBreakawayOk = 0x800;
 
     // The job, and whether this process is in it (then its children are too, from their creation).
     [SupportedOSPlatform("windows")]
@@ -52,7 +55,8 @@ internal static partial class ChildHost
     private static (SafeFileHandle? Job, bool ThisProcessIn) CreateJob()
     {
         var job = CreateJobObjectW(0, null);
-        var limits = new ExtendedLimitInformation { Basic = new BasicLimitInformation { LimitFlags = JobObjectLimitKillOnJobClose } };
+        // A program this process starts that asks to leave the job (CREATE_BREAKAWAY_FROM_JOB) may.
+        var limits = new ExtendedLimitInformation { Basic = new BasicLimitInformation { LimitFlags = JobObjectLimitKillOnJobClose | JobObjectLimitBreakawayOk } };
         if (job.IsInvalid || !SetInformationJobObject(job, JobObjectExtendedLimitInformation, ref limits, (uint)Marshal.SizeOf<ExtendedLimitInformation>()))
         {
             job.Dispose();

@@ -10,7 +10,7 @@ namespace Helpers.Multiprocessing;
 /// tracker all start here.
 /// </summary>
 /// <remarks>
-/// <para>Two ways, the quicker first, each only where it runs the very runtime of this process:</para>
+/// <para>Two ways, each chosen only where it runs the very runtime of this process, but for the last resorts:</para>
 /// <list type="bullet">
 /// <item>The helpers' own apphost (<c>Helpers.exe</c> on Windows, <c>Helpers</c> elsewhere), built
 /// beside <c>Helpers.dll</c>: in a self-contained program it is the only way (it runs the runtime
@@ -18,7 +18,8 @@ namespace Helpers.Multiprocessing;
 /// own search finds this process's runtime (<c>DOTNET_ROOT_&lt;ARCH&gt;</c>, <c>DOTNET_ROOT</c>, the
 /// registered install location, the default one).</item>
 /// <item>Otherwise the <c>dotnet</c> muxer of this process's runtime: <c>dotnet exec Helpers.dll</c>.
-/// The <c>DOTNET_HOST_PATH</c> the SDK sets, and a <c>dotnet</c> on the <c>PATH</c>, come last.</item>
+/// The <c>DOTNET_HOST_PATH</c> the SDK sets, and a <c>dotnet</c> on the <c>PATH</c>, come last: they
+/// may run another runtime of the same major version, as <c>dotnet exec</c> picks it.</item>
 /// </list>
 /// <para>On Windows every child program is also in a job object that ends with this process
 /// (<c>ChildHost.Windows.cs</c>): the lifeline's second strand there.</para>
@@ -28,7 +29,8 @@ internal static partial class ChildHost
     /// <summary>The child program: this assembly.</summary>
     public static readonly string HelpersDll = typeof(ChildHost).Assembly.Location;
 
-    private static readonly Lazy<(string Program, bool IsApphost)> Host = new(FindHost);
+    // Found once; a failure is not kept, so setting DOTNET_ROOT (as its message says) takes effect at the next start.
+    private static readonly Lazy<(string Program, bool IsApphost)> Host = new(FindHost, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>
     /// The way children start, for tests and benchmarks: null to choose (the default), or

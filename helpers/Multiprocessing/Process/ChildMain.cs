@@ -72,13 +72,32 @@ internal static class ChildMain
             return 0; // A spare that was never used: the parent discarded it, or is gone.
         }
 
-        if (line is null || JsonSerializer.Deserialize(line, WireJson.Default.SpawnRequest) is not { } request)
+        if (line is null)
         {
             Console.Error.WriteLine(NotByHand);
             return 2;
         }
 
+        if (Parse(line) is not { } request)
+        {
+            return 2; // Parse said why.
+        }
+
         return Serve(request, stdin);
+    }
+
+    // The request, or null (said on standard error) if it is not one.
+    private static SpawnRequest? Parse(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(line, WireJson.Default.SpawnRequest) ?? throw new JsonException("the line is JSON null");
+        }
+        catch (JsonException e)
+        {
+            Console.Error.WriteLine($"The child's request could not be read: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>

@@ -119,7 +119,12 @@ internal sealed class PickledConverter : JsonConverter<Pickled>
 }
 
 /// <summary>Source-generated (reflection-free) serialization of the wire's JSON: a child starts faster.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <remarks>
+/// Its depth limit leaves room for the request's own levels above a pickled value as deep as
+/// <see cref="Reduction"/> allows (a long linked list, a deep tree), so whatever the parent could
+/// send the child can read.
+/// </remarks>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = Reduction.MaxDepth + 8)]
 [JsonSerializable(typeof(SpawnRequest))]
 [JsonSerializable(typeof(List<AssemblySource>))]
 internal sealed partial class WireJson : JsonSerializerContext;

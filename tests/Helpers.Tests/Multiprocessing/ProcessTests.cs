@@ -290,6 +290,18 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
     }
 
     [Fact]
+    public void A_value_nested_as_deep_as_the_parent_can_send_arrives_whole()
+    {
+        // 100 links: deeper than System.Text.Json's default depth of 64, within what Reduction allows.
+        var path = temp.File("chain");
+        var p = new Process(Targets.RecordChain, path, Link.Chain(100));
+        p.Start();
+        p.Join(60);
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal("100 5050", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Run_called_directly_runs_in_the_current_process()
     {
         var path = temp.File("squares");

@@ -50,7 +50,7 @@ internal static class Targets
     {
         var grandchild = new Process(Sleep, 60.0);
         grandchild.Start();
-        File.WriteAllText(pidFile, $"{grandchild.Pid}");
+        File.WriteAllText(pidFile, $"{grandchild.Pid}\n"); // The newline ends it: a reader waits for it (Wait.ForPidIn).
         Thread.Sleep(TimeSpan.FromSeconds(60));
     }
 
@@ -61,7 +61,7 @@ internal static class Targets
         daemon.Start();
         var worker = new Process(WriteAfter, doneFile, 0.5);
         worker.Start();
-        File.WriteAllText(pidFile, $"{daemon.Pid}");
+        File.WriteAllText(pidFile, $"{daemon.Pid}\n");
     }
 
     /// <summary>Starts and joins a child, waits until its spare is ready, writes the spare's pid, then sleeps.</summary>
@@ -76,13 +76,25 @@ internal static class Targets
             Thread.Sleep(20);
         }
 
-        File.WriteAllText(pidFile, $"{Standby.SparePid}");
+        File.WriteAllText(pidFile, $"{Standby.SparePid}\n");
         Thread.Sleep(TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Writes the program this process runs as, and the directory of its runtime, a line each.</summary>
     public static void RecordHost(string path) =>
         File.WriteAllLines(path, [Environment.ProcessPath ?? "", System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()]);
+
+    /// <summary>Writes how many links the chain has and the sum of their values.</summary>
+    public static void RecordChain(string path, Link chain)
+    {
+        var (count, sum) = (0, 0);
+        for (var link = chain; link is not null; link = link.Next)
+        {
+            (count, sum) = (count + 1, sum + link.Value);
+        }
+
+        File.WriteAllText(path, $"{count} {sum}");
+    }
 
     /// <summary>Writes the value of an environment variable (empty if unset).</summary>
     public static void RecordVariable(string path, string variable) =>
@@ -93,6 +105,13 @@ internal static class Targets
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         File.WriteAllText(path, "done");
     }
+}
+
+/// <summary>A linked list, to send a value nested deeper than System.Text.Json's default limit of 64.</summary>
+public sealed record Link(int Value, Link? Next)
+{
+    /// <summary>A chain of <paramref name="length"/> links, 1 to length.</summary>
+    public static Link Chain(int length) => Enumerable.Range(1, length).Reverse().Aggregate((Link?)null, (next, v) => new Link(v, next))!;
 }
 
 /// <summary>A user record with a private field, to check that objects arrive whole.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using OxyPlot;
 using OxyPlot.Axes;
@@ -32,45 +30,26 @@ public sealed record FigureSeries(string Name, IReadOnlyList<double> X, IReadOnl
 }
 
 /// <summary>
-/// A chart as the notebooks show it, everywhere: plotly.js draws it interactively where the page
-/// runs scripts (Jupyter, JupyterLab, VS Code, an HTML export), from the project's own copy of
-/// plotly.js (<see cref="PlotlyScript"/>), with no request to any host; where scripts do not run
-/// (GitHub, an export with scripts blocked, a PDF), a static SVG image made in-process by OxyPlot
-/// from the same data stands in its place; and its figures are beside it as a table.
+/// A line chart: lines of points, each with optional error bars, drawn as every <see cref="ChartBase"/>
+/// is (interactive where scripts run, a static image where they do not, its figures beside it).
 /// </summary>
-/// <remarks>
-/// One output carries all three: <c>text/html</c> (the image, replaced by the interactive chart
-/// when the script runs, and the table), <c>image/svg+xml</c> (for renderers that take no HTML,
-/// such as nbconvert's PDF) and <c>text/plain</c> (the table).
-/// </remarks>
-public sealed class Figure
+public sealed class Figure : ChartBase
 {
-    private const int Width = 900, Height = 500;
-
     // How much room each axis leaves beyond the data (a share of its span): enough that no marker
     // or error bar meets the frame, which OxyPlot's default padding (1 %) does not leave.
     private const double Margin = 0.05;
 
-    // Tick labels as plain numbers with thousands separators, in both renderings: OxyPlot's default
-    // ("g6") writes a million as 1e+06, plotly's as 1M. Six decimals at most hide the floating-point
-    // noise of steps such as 0.1; plotly's 12 significant digits do the same, and its hover labels,
-    // which follow the tick format, keep a measured value's digits.
-    private const string OxyNumber = "#,0.######", OxyWhole = "#,0", PlotlyNumber = ",.12~r", PlotlyWhole = ",d";
+    // Whole-number tick labels for a counted x (see ChartBase for the general number formats).
+    private const string OxyWhole = "#,0", PlotlyWhole = ",d";
     private static readonly double[] NiceSteps = [1, 2, 5];
-    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
-    private readonly string id = "helpers-figure-" + Guid.NewGuid().ToString("N");
-    private IReadOnlyList<string> header = [];
-    private IReadOnlyList<IReadOnlyList<string>> rows = [];
 
     /// <summary>Creates an empty chart.</summary>
     /// <param name="title">The title.</param>
     /// <param name="xTitle">The x axis's title.</param>
     /// <param name="yTitle">The y axis's title.</param>
     /// <param name="logX">A logarithmic x axis (for sizes that grow tenfold).</param>
-    public Figure(string title, string xTitle, string yTitle, bool logX = false) => (Title, XTitle, YTitle, LogX) = (title, xTitle, yTitle, logX);
-
-    /// <summary>The title.</summary>
-    public string Title { get; }
+    public Figure(string title, string xTitle, string yTitle, bool logX = false)
+        : base(title) => (XTitle, YTitle, LogX) = (xTitle, yTitle, logX);
 
     /// <summary>The x axis's title.</summary>
     public string XTitle { get; }
@@ -92,15 +71,20 @@ public sealed class Figure
 
     /// <summary>Sets the table of figures shown beside the chart.</summary>
     /// <returns>This figure.</returns>
-    public Figure WithTable(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> values)
+    /// <param name="columns">The column headings.</param>
+    /// <param name="values">The rows, each with a cell per column.</param>
+    /// <remarks>Hides <see cref="ChartBase.WithTable"/> only to return a <see cref="Figure"/>, as it always has.</remarks>
+    public new Figure WithTable(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> values)
     {
-        header = columns;
-        rows = [.. values];
+        base.WithTable(columns, values);
         return this;
     }
 
-    /// <summary>The chart as an SVG image (no XML declaration), drawn by OxyPlot.</summary>
-    public string ToSvg()
+    /// <inheritdoc/>
+    internal override IReadOnlyList<string> LegendNames => [.. Series.Select(s => s.Name)];
+
+    /// <inheritdoc/>
+    public override string ToSvg()
     {
         // The invariant culture: the same separators as the tables beside the chart, on any machine.
         var model = new PlotModel { Title = Title, DefaultFont = "Arial", Background = OxyColors.White, Culture = CultureInfo.InvariantCulture };
@@ -185,81 +169,10 @@ public sealed class Figure
         return axis;
     }
 
-    /// <summary>The chart for a page: its static image, replaced by the interactive chart where scripts run; then the table.</summary>
-    public string ToHtml() => Html(PlotlyScript.InjectOnce());
-
-    /// <summary>
-    /// The chart as a page of its own, with plotly.js inlined (3.6 MB), so that it opens in any
-    /// browser, offline: what a lesson run as a program writes for each chart.
-    /// </summary>
-    public string ToPage() => $$"""
-        <!DOCTYPE html>
-        <html lang="en">
-        <head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(Title)}}</title></head>
-        <body style="font-family:sans-serif">
-        {{Html(PlotlyScript.Script())}}
-        </body>
-        </html>
-        """;
-
-    private string Html(string script)
-    {
-        var alt = WebUtility.HtmlEncode($"{Title}: {string.Join(", ", Series.Select(s => s.Name))}");
-        var series = WebUtility.HtmlEncode(new JsonArray([.. Series.Select(s => (JsonNode)s.Name)]).ToJsonString());
-        var image = Convert.ToBase64String(Encoding.UTF8.GetBytes(ToSvg()));
-        return $$"""
-            {{script}}
-            <div id="{{id}}" style="width:{{Width}}px;max-width:100%"><img alt="{{alt}}" data-series="{{series}}" width="{{Width}}" height="{{Height}}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,{{image}}"/></div>
-            <script type="text/javascript">
-            (function () {
-                var draw = function () {
-                    var box = document.getElementById('{{id}}');
-                    if (!box || !window.Plotly) return;
-                    box.innerHTML = '';
-                    window.Plotly.newPlot(box, {{PlotlyData()}}, {{PlotlyLayout()}}, { responsive: true });
-                };
-                if (window.Plotly) draw(); else window.addEventListener('{{PlotlyScript.ReadyEvent}}', draw, { once: true });
-            })();
-            </script>
-            {{TableHtml()}}
-            """;
-    }
-
-    /// <summary>The title and the table of figures, as text.</summary>
-    public override string ToString()
-    {
-        var text = new StringBuilder(Title).AppendLine();
-        if (header.Count == 0)
-        {
-            return text.ToString();
-        }
-
-        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
-        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd();
-        text.AppendLine(Line(header));
-        foreach (var row in rows)
-        {
-            text.AppendLine(Line(row));
-        }
-
-        return text.ToString();
-    }
-
-    private string TableHtml()
-    {
-        if (header.Count == 0)
-        {
-            return "";
-        }
-
-        static string Cells(IEnumerable<string> cells, string tag) => string.Concat(cells.Select(c => $"<{tag}>{WebUtility.HtmlEncode(c)}</{tag}>"));
-        var body = string.Concat(rows.Select(r => $"<tr>{Cells(r, "td")}</tr>"));
-        return $"<details{(rows.Count <= 8 ? " open" : "")}><summary>The figures of this chart ({rows.Count} rows)</summary><table><thead><tr>{Cells(header, "th")}</tr></thead><tbody>{body}</tbody></table></details>";
-    }
-
     private static string ColorOf(FigureSeries series, int index) => series.Color ?? Palette[index % Palette.Length];
 
-    private string PlotlyData() => new JsonArray([.. Series.Select((s, i) =>
+    /// <inheritdoc/>
+    internal override string PlotlyData() => new JsonArray([.. Series.Select((s, i) =>
     {
         var color = ColorOf(s, i);
         var trace = new JsonObject
@@ -286,8 +199,8 @@ public sealed class Figure
         return (JsonNode)trace;
     })]).ToJsonString();
 
-    /// <summary>plotly's layout: the axes with the same ranges and tick labels as the static image.</summary>
-    internal string PlotlyLayout()
+    /// <inheritdoc/>
+    internal override string PlotlyLayout()
     {
         var (xMin, xMax) = XRange();
         var (yMin, yMax) = YRange();

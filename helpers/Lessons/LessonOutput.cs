@@ -35,7 +35,7 @@ public static class LessonOutput
     {
         null => "null",
         string s => s,
-        Figure figure => Write(figure),
+        ChartBase chart => Write(chart),
         Process process => Processes([process]),
         IEnumerable<Process> processes => Processes([.. processes]),
         IEnumerable sequence when TextTable.HoldsPlainValues(sequence) => TextTable.Text(sequence),
@@ -43,15 +43,15 @@ public static class LessonOutput
         _ => value.ToString() ?? "",
     };
 
-    /// <summary>Writes <paramref name="figure"/> as NN-title.html (interactive, self-contained) and NN-title.svg; returns the paths and the figures.</summary>
-    private static string Write(Figure figure)
+    /// <summary>Writes <paramref name="chart"/> as NN-title.html (interactive, self-contained) and NN-title.svg; returns the paths and the figures.</summary>
+    private static string Write(ChartBase chart)
     {
-        var stem = Path.Combine(ChartFolder, $"{Interlocked.Increment(ref charts):00}-{Slug(figure.Title)}");
+        var stem = Path.Combine(ChartFolder, $"{Interlocked.Increment(ref charts):00}-{Slug(chart.Title)}");
 
         Directory.CreateDirectory(ChartFolder);
-        File.WriteAllText(stem + ".html", figure.ToPage());
-        File.WriteAllText(stem + ".svg", figure.ToSvg());
-        return $"chart: {Shown(stem + ".html")} (interactive, opens offline in a browser)\nimage: {Shown(stem + ".svg")}\n{figure.ToString().TrimEnd()}";
+        File.WriteAllText(stem + ".html", chart.ToPage());
+        File.WriteAllText(stem + ".svg", chart.ToSvg());
+        return $"chart: {Shown(stem + ".html")} (interactive, opens offline in a browser)\nimage: {Shown(stem + ".svg")}\n{chart.ToString().TrimEnd()}";
     }
 
     // As the notebook's table of processes: name, pid, alive, exit code, daemon.

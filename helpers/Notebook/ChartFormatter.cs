@@ -5,20 +5,25 @@ using XPlot.Plotly;
 namespace Helpers.Notebook;
 
 /// <summary>
-/// Renders charts inline: the helpers' <see cref="Figure"/> (interactive, with a static image and
-/// its figures), and an XPlot.Plotly chart written in a cell (interactive only). Both draw with the
-/// project's own plotly.js (<see cref="PlotlyScript"/>), never a CDN. XPlot.Plotly.Interactive,
-/// the package that rendered XPlot charts, was built for an older kernel and is not on the mirror.
+/// Renders charts inline: the helpers' charts (any <see cref="ChartBase"/>, such as a
+/// <see cref="Figure"/>: interactive, with a static image and its figures), and an XPlot.Plotly
+/// chart written in a cell (interactive only). Both draw with the project's own plotly.js
+/// (<see cref="PlotlyScript"/>), never a CDN. XPlot.Plotly.Interactive, the package that rendered
+/// XPlot charts, was built for an older kernel and is not on the mirror.
 /// </summary>
 internal static class ChartFormatter
 {
-    /// <summary>Registers the formatters; a figure offers HTML, an SVG image and text in one output.</summary>
+    /// <summary>Registers the formatters; a chart offers HTML, an SVG image and text in one output.</summary>
+    /// <remarks>
+    /// Registered once for <see cref="ChartBase"/>: .NET Interactive takes a formatter, and preferred
+    /// mime types, registered for any type the value's type is assignable to, so every chart gets them.
+    /// </remarks>
     public static void Register()
     {
-        Formatter.Register<Figure>((figure, writer) => writer.Write(figure.ToHtml()), HtmlFormatter.MimeType);
-        Formatter.Register<Figure>((figure, writer) => writer.Write(figure.ToSvg()), "image/svg+xml");
-        Formatter.Register<Figure>((figure, writer) => writer.Write(figure.ToString()), PlainTextFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(Figure), HtmlFormatter.MimeType, "image/svg+xml", PlainTextFormatter.MimeType);
+        Formatter.Register<ChartBase>((chart, writer) => writer.Write(chart.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<ChartBase>((chart, writer) => writer.Write(chart.ToSvg()), "image/svg+xml");
+        Formatter.Register<ChartBase>((chart, writer) => writer.Write(chart.ToString()), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(ChartBase), HtmlFormatter.MimeType, "image/svg+xml", PlainTextFormatter.MimeType);
         Formatter.Register<PlotlyChart>((chart, writer) => writer.Write(ToHtml(chart)), HtmlFormatter.MimeType);
     }
 

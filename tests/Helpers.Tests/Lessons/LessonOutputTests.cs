@@ -36,6 +36,16 @@ public sealed class LessonOutputTests : IClassFixture<LeakCheck>
             Assert.Contains(Path.GetFileName(page), text, StringComparison.Ordinal);
             Assert.Contains(Path.GetFileName(image), text, StringComparison.Ordinal);
             Assert.Contains("2        1.90×", text, StringComparison.Ordinal);
+
+            // Any chart is written so: a timeline too, numbered after the figure.
+            var timeline = new TimelineChart("Who held the lock", ["worker-1"], [new TimelineBar("worker-1", "lock held", 1, 3.5, "counter += 1")]);
+            var timelineText = LessonOutput.ToText(timeline);
+
+            var timelinePage = Assert.Single(Directory.GetFiles(dir.Path, "*-who-held-the-lock.html"));
+            Assert.Contains("window.Plotly.newPlot", File.ReadAllText(timelinePage), StringComparison.Ordinal);
+            Assert.StartsWith("<svg", File.ReadAllText(Path.ChangeExtension(timelinePage, ".svg")), StringComparison.Ordinal);
+            Assert.Contains(Path.GetFileName(timelinePage), timelineText, StringComparison.Ordinal);
+            Assert.Contains("counter += 1", timelineText, StringComparison.Ordinal);
         }
         finally
         {

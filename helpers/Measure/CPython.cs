@@ -145,7 +145,31 @@ public sealed class CPython : IDisposable
         return Ask(string.Create(CultureInfo.InvariantCulture, $"pipe {trips} {warmUp}"));
     }
 
-    private double Ask(string job)
+    /// <summary>
+    /// Counts the primes below <paramref name="limit"/> on <paramref name="workers"/> CPython threads
+    /// that note when each of them ran (<see cref="PythonThreadTurns"/>): where the GIL lets one
+    /// thread run Python code at a time, their running slices take turns.
+    /// </summary>
+    /// <exception cref="TimeoutException">No answer within 5 minutes.</exception>
+    public PythonThreadTurns ThreadTurns(int workers, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var job = string.Create(CultureInfo.InvariantCulture, $"turns {workers} {limit}");
+        var line = AskLine(job);
+        try
+        {
+            return PythonThreadTurns.Parse(line, Version);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidOperationException($"CPython answered '{job}' with something that is not its timings: {line[..Math.Min(line.Length, 200)]}", e);
+        }
+    }
+
+    private double Ask(string job) => double.Parse(AskLine(job), CultureInfo.InvariantCulture);
+
+    private string AskLine(string job)
     {
         python.StandardInput.WriteLine(job);
         python.StandardInput.Flush();
@@ -155,7 +179,7 @@ public sealed class CPython : IDisposable
             throw new TimeoutException($"CPython did not answer '{job}' within {AnswerTimeout.TotalMinutes} minutes (or it ended).");
         }
 
-        return double.Parse(line, CultureInfo.InvariantCulture);
+        return line;
     }
 
     // An interrupted question ends CPython: its answer would come to the next question.

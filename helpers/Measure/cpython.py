@@ -10,7 +10,9 @@ python3 cpython.py serve [START_METHOD]    (default: the platform's) one job per
                                            mean milliseconds of RUNS timed ones back to back;
                                            "queue N": items a second from a child through a Queue;
                                            "pipe TRIPS WARM_UP": mean microseconds a round trip through a Pipe to a
-                                           child, after WARM_UP untimed ones.
+                                           child, after WARM_UP untimed ones;
+                                           "turns WORKERS LIMIT": the primes count with threads, each thread timing
+                                           itself, as one JSON line (primes_turns).
                                            It first prints {"version": ..., "start": the start method} as one line.
 """
 import json
@@ -178,6 +180,53 @@ def primes_with_threads(workers, ranges):
         t.join()
 
 
+def primes_turns(workers, limit, gap_ns=500_000):
+    """The primes count on WORKERS threads, each noting when it ran.
+
+    A thread reads the clock before each number it tests (a few microseconds of work apart); a gap
+    of more than GAP_NS between two readings means it was not running meanwhile (waiting for the
+    GIL, or for a CPU), and ends a slice. CPython 3.11 reports no GIL hand-offs of its own, so the
+    threads time themselves. Times are nanoseconds of time.perf_counter_ns() since the job began.
+    """
+    ranges = iter([(i * limit // 48, (i + 1) * limit // 48) for i in range(48)])
+    lock = threading.Lock()
+    clock = time.perf_counter_ns
+    origin = clock()
+    records = [{"slices": []} for _ in range(workers)]
+
+    def work(record):
+        slices = record["slices"]
+        cpu = time.thread_time_ns()
+        start = last = clock()
+        while True:
+            with lock:
+                r = next(ranges, None)
+            if r is None:
+                break
+            for n in range(max(r[0], 2), r[1]):
+                now = clock()
+                if now - last > gap_ns:
+                    slices.append((start - origin, last - origin))
+                    start = now
+                last = now
+                d = 2
+                while d * d <= n:
+                    if n % d == 0:
+                        break
+                    d += 1
+        slices.append((start - origin, clock() - origin))
+        record["cpu_ns"] = time.thread_time_ns() - cpu
+
+    ts = [threading.Thread(target=work, args=(records[i],)) for i in range(workers)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for t, record in zip(ts, records):
+        record["name"] = t.name
+    return {"wall_ns": clock() - origin, "switch_interval_s": sys.getswitchinterval(), "threads": records}
+
+
 def serve():
     pools = {}
     try:
@@ -194,6 +243,9 @@ def serve():
                 continue
             if job == "pipe":
                 print(pipe_round_trip(int(args[0]), int(args[1])), flush=True)
+                continue
+            if job == "turns":
+                print(json.dumps(primes_turns(int(args[0]), int(args[1]))), flush=True)
                 continue
             kind, workers, limit = args[0], int(args[1]), int(args[2])
             ranges = [(i * limit // 48, (i + 1) * limit // 48) for i in range(48)]

@@ -140,6 +140,8 @@ public class Thread
 
     private void Bootstrap()
     {
+        var recorder = Tracing.Recorder.Current;
+        recorder?.Record(Tracing.EventKind.Thread, Tracing.EventPhase.Begin, Name);
         try
         {
             Run();
@@ -151,6 +153,10 @@ public class Thread
             // Python prints "Exception in thread NAME:" and the traceback, from the target down.
             Console.Error.WriteLine($"Exception in thread {Name}:");
             Console.Error.WriteLine(Traceback.Format(e, "at Helpers.Threading.Thread."));
+        }
+        finally
+        {
+            recorder?.Record(Tracing.EventKind.Thread, Tracing.EventPhase.End, Name);
         }
     }
 }

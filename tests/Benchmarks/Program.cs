@@ -58,7 +58,18 @@ Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
 Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
 Console.WriteLine();
 Console.WriteLine("× columns: how many times better the helpers (standby) did than CPython with that start method, in this run.");
+TimelineRows();
 return ClusterRows();
+
+// What a timeline costs: an event with it off (a null check), on in one process, on in two at once.
+static void TimelineRows()
+{
+    const int Marks = 200_000;
+    var (off, one, two) = (Median(3, () => Figures.MarkCost(Marks, on: false)), Median(3, () => Figures.MarkCost(Marks, on: true)), Median(3, () => Figures.MarkCostTwoProcesses(Marks)));
+    Console.WriteLine();
+    Console.WriteLine($"{"Timeline, cost of one event (ns)",-44}{"off",10}{"on",10}{"on, 2 processes",18}");
+    Console.WriteLine($"{"  Timeline.Mark begin or end",-44}{off,10:F1}{one,10:F1}{two,18:F1}");
+}
 
 // Beyond one machine: both pools in one run, on this machine (the two silos share its cores).
 static int ClusterRows()
@@ -242,6 +253,53 @@ internal static class Figures
         return new() { ["apply"] = apply, ["map"] = map, ["speedup"] = times[1] / times[Environment.ProcessorCount] };
 
         static double Median(int runs, Func<double> measure) => Enumerable.Range(0, runs).Select(_ => measure()).Order().ElementAt(runs / 2);
+    }
+
+    /// <summary>Nanoseconds per event of <see cref="Helpers.Tracing.Timeline.Mark"/> (a begin and an end each), with a timeline on or off.</summary>
+    public static double MarkCost(int marks, bool on)
+    {
+        using var timeline = on ? Helpers.Tracing.Timeline.Start(capacity: (2 * marks) + 16) : null;
+        var clock = Stopwatch.StartNew();
+        MarkMany(marks);
+        var nanos = clock.Elapsed.TotalNanoseconds / (2 * marks);
+        timeline?.Stop();
+        if (timeline is { Dropped: > 0 })
+        {
+            throw new InvalidOperationException("The benchmark's timeline was too small.");
+        }
+
+        return nanos;
+    }
+
+    /// <summary>The same with two children recording into one timeline at once (their writes meet on the timeline's counter).</summary>
+    public static double MarkCostTwoProcesses(int marks)
+    {
+        using var timeline = Helpers.Tracing.Timeline.Start(capacity: (4 * marks) + 64);
+        using var start = new MP.Barrier(2);
+        using var elapsed = new MP.Array<double>(2);
+        var children = Enumerable.Range(0, 2).Select(i => new Process(MarkInChild, marks, start, elapsed, i)).ToList();
+        children.ForEach(c => c.Start());
+        children.ForEach(c => c.Join());
+        timeline.Stop();
+        return elapsed.Max() * 1e9 / (2 * marks);
+    }
+
+    private static void MarkInChild(int marks, MP.Barrier start, MP.Array<double> elapsed, int index)
+    {
+        start.Wait();
+        var clock = Stopwatch.StartNew();
+        MarkMany(marks);
+        elapsed[index] = clock.Elapsed.TotalSeconds;
+    }
+
+    private static void MarkMany(int marks)
+    {
+        for (var i = 0; i < marks; i++)
+        {
+            using (Helpers.Tracing.Timeline.Mark("mark"))
+            {
+            }
+        }
     }
 
     private static int Square(int x) => x * x;

@@ -41,6 +41,12 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     {
     }
 
+    /// <summary>A queue for a pool's own messages, which a timeline draws as tasks rather than as puts and gets.</summary>
+    internal Queue(bool traced)
+        : this(Parts.Build(typeof(Queue<T>), _ => Ring.Create(0, traced: traced)))
+    {
+    }
+
     private protected Queue(Ring ring) => Ring = ring;
 
     private protected Ring Ring { get; }
@@ -65,6 +71,11 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         if (!sent)
         {
             throw new FullException(block ? $"The queue stayed full for {timeout} s." : "The queue is full.");
+        }
+
+        if (Tracing.Recorder.Current is { } recorder && Ring.Traced)
+        {
+            recorder.Queue(Ring.TraceName, Tracing.TimelineReader.QueuePut);
         }
     }
 
@@ -99,6 +110,11 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         }
 
         item = claim is null ? Decode(bytes) : claimed;
+        if (Tracing.Recorder.Current is { } recorder && Ring.Traced)
+        {
+            recorder.Queue(Ring.TraceName, Tracing.TimelineReader.QueueGet);
+        }
+
         return true;
     }
 

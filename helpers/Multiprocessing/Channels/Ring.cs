@@ -55,11 +55,13 @@ internal sealed unsafe partial class Ring : IDisposable
     /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>
     /// <param name="pipe">For a pipe: readers then treat "no writer left" as the end of the stream.</param>
     /// <param name="capacity">The ring's size in bytes.</param>
-    public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity) => Parts.Build(typeof(Ring), parts =>
+    /// <param name="traced">False for a pool's own queues: a timeline draws their messages as tasks, not as puts and gets.</param>
+    public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity, bool traced = true) => Parts.Build(typeof(Ring), parts =>
     {
         var memory = parts.Add(new SharedMemory(sizeof(Header) + (long)capacity));
         var h = (Header*)memory.Address;
         h->IsPipe = pipe ? 1 : 0;
+        h->Untraced = traced ? 0 : 1;
         h->Capacity = capacity;
         h->MaxItems = maxItems;
         var ring = new Ring(
@@ -94,6 +96,12 @@ internal sealed unsafe partial class Ring : IDisposable
 
     /// <summary>The messages in the ring now.</summary>
     public int Count => (int)(Volatile.Read(ref H->Puts) - Volatile.Read(ref H->Gets));
+
+    /// <summary>False for a pool's own queues, which a timeline does not draw as puts and gets.</summary>
+    public bool Traced => H->Untraced == 0;
+
+    /// <summary>Its name on a timeline: its shared memory's name, which every process that opened it shares.</summary>
+    public string TraceName => memory.Name;
 
     /// <summary>The most messages it holds; 0 or less for no limit.</summary>
     public int MaxItems => H->MaxItems;
@@ -425,8 +433,13 @@ internal sealed unsafe partial class Ring : IDisposable
         public int SpaceWaiters;
         [FieldOffset(84)]
         public int ItemWaiters;
+
         [FieldOffset(88)]
         public int WakePending;
+
+        // Set once: 1 for a pool's own queues (see Traced).
+        [FieldOffset(92)]
+        public int Untraced;
 
         // A pipe's receiving ends, rarely written.
         [FieldOffset(256)]

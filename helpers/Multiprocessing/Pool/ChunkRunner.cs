@@ -42,10 +42,27 @@ internal abstract class ChunkRunner(Target target)
     public static byte[] Answer(long id, byte[] task, Func<int, ChunkRunner> runners, string worker, Func<Exception, string> trace)
     {
         Array values;
+        var recorder = Tracing.Recorder.Current;
         try
         {
             var (runner, count, columns) = PoolMessages.DecodeTask(task, runners);
-            values = runner.Run(columns, count);
+            if (recorder is null)
+            {
+                values = runner.Run(columns, count);
+            }
+            else
+            {
+                // The worker's CPU time beside the task's wall time: a share under 1 means it waited for a CPU.
+                recorder.Record(Tracing.EventKind.Task, Tracing.EventPhase.Begin, runner.Target.DisplayName, id, Environment.CpuUsage.TotalTime.Ticks, (short)Math.Min(count, short.MaxValue));
+                try
+                {
+                    values = runner.Run(columns, count);
+                }
+                finally
+                {
+                    recorder.Record(Tracing.EventKind.Task, Tracing.EventPhase.End, runner.Target.DisplayName, id, Environment.CpuUsage.TotalTime.Ticks);
+                }
+            }
         }
         catch (Exception e)
         {

@@ -57,8 +57,8 @@ public sealed partial class Pool : WorkerPool
 
         maxTasksPerChild = maxtasksperchild;
         (tasks, results, busy, functionMemory) = Parts.Build(typeof(Pool), parts => (
-            parts.Add(new Queue<byte[]>()),
-            parts.Add(new Queue<byte[]>()),
+            parts.Add(new Queue<byte[]>(traced: false)),
+            parts.Add(new Queue<byte[]>(traced: false)),
             parts.Add(new Array<long>(count, @lock: false)),
             parts.Add(new SharedMemory(FunctionTable.Size))));
         functions = new FunctionTable(functionMemory);

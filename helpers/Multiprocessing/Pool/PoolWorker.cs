@@ -30,6 +30,8 @@ internal static class PoolWorker
                 return;
             }
 
+            Tracing.Recorder.Current?.Record(Tracing.EventKind.Task, Tracing.EventPhase.Instant, "claim", busy[slot], slot, Tracing.TimelineReader.TaskClaimed);
+
             results.Put(ChunkRunner.Answer(busy[slot], bytes, table.RunnerOf, "worker", e => e.ToString()));
             busy[slot] = 0;
         }

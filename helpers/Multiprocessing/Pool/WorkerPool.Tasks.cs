@@ -181,6 +181,14 @@ public abstract partial class WorkerPool
             throw new ArgumentException($"An argument of {target.DisplayName}() cannot be sent to {workerName}: {e.Message}", e);
         }
 
+        if (Tracing.Recorder.Current is { } recorder)
+        {
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                recorder.Record(Tracing.EventKind.Task, Tracing.EventPhase.Instant, target.DisplayName, first + i, arg: Tracing.TimelineReader.TaskSubmitted);
+            }
+        }
+
         Enqueue(function, first, messages);
     }
 

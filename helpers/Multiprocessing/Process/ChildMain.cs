@@ -23,6 +23,8 @@ internal static class ChildMain
         "To run a lesson from the repository's root: dotnet run --file lessons/01-process-creation.cs (or cd lessons, then dotnet run 01-process-creation.cs).";
 
     private static int exitReported;
+    private static long runtimeUp;
+    private static long requestRead;
 
     /// <summary>The process object this child runs; <see langword="null"/> in a main program.</summary>
     public static Process? Current { get; private set; }
@@ -41,6 +43,9 @@ internal static class ChildMain
     /// <returns>The process exit code: 0, 1 after an unhandled exception, or 2 for a malformed request.</returns>
     public static int Main(string[] args)
     {
+        // The runtime is up: the first step of this child on a timeline (a spare's is long before its request).
+        runtimeUp = System.Diagnostics.Stopwatch.GetTimestamp();
+
         // Jupyter interrupts a kernel with SIGINT to its whole process group. The parent decides what
         // an interrupt stops (the children of the interrupted cell: see InterruptScope), so neither a
         // child nor the spare nor the tracker dies of the signal itself.
@@ -82,6 +87,8 @@ internal static class ChildMain
         {
             return 2; // Parse said why.
         }
+
+        requestRead = System.Diagnostics.Stopwatch.GetTimestamp();
 
         return Serve(request, stdin);
     }
@@ -181,6 +188,24 @@ internal static class ChildMain
 
     private static int Run(SpawnRequest request)
     {
+        var recorder = request.Timeline is { } timeline ? Tracing.Recorder.Join(timeline, request.Name) : null;
+        var startId = request.Timeline?.StartId ?? 0;
+        recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.RuntimeUp, startId, ticks: runtimeUp);
+        recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.RequestRead, startId, ticks: requestRead);
+        var code = 1;
+        try
+        {
+            code = RunTarget(request, recorder, startId);
+            return code;
+        }
+        finally
+        {
+            recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetEnded, startId, code);
+        }
+    }
+
+    private static int RunTarget(SpawnRequest request, Tracing.Recorder? recorder, long startId)
+    {
         Process process;
         try
         {
@@ -200,6 +225,7 @@ internal static class ChildMain
 
         try
         {
+            recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetBegun, startId);
             process.Run();
             return 0;
         }

@@ -22,6 +22,7 @@ internal abstract partial class Popen : IDisposable
     private readonly System.Diagnostics.Process os;
     private readonly Process owner;
     private readonly string nonce;
+    private readonly Tracing.TimelineRef? timeline;
     private readonly Task pumps;
     private readonly System.Threading.Lock gate = new();
     private int? reportedCode;
@@ -34,7 +35,7 @@ internal abstract partial class Popen : IDisposable
     {
         this.os = os;
         this.owner = owner;
-        nonce = request.Nonce;
+        (nonce, timeline) = (request.Nonce, request.Timeline);
         Pid = os.Id;
         pumps = Task.WhenAll(Pump(os.StandardOutput, isError: false), Pump(os.StandardError, isError: true));
         try
@@ -126,6 +127,12 @@ internal abstract partial class Popen : IDisposable
             }
 
             Output(owner, line, isError);
+        }
+
+        // The output ends when the child does, however it ends: the moment its timeline row ends.
+        if (!isError && timeline is not null && Tracing.Recorder.Current is { } recorder && recorder.Holds(timeline))
+        {
+            recorder.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.Gone, timeline.StartId, Pid);
         }
     }
 }

@@ -157,8 +157,14 @@ public class Process
         }
 
         Children.Reap();
+        var asked = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = Spawn.Prepare(this, target);
         popen = Mp.StartChild(request, this);
+        if (request.Timeline is { } timeline && Tracing.Recorder.Current is { } recorder)
+        {
+            recorder.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.Asked, timeline.StartId, popen.Pid, ticks: asked);
+        }
+
         Children.Add(this);
         InterruptScope.Started(this);
     }

@@ -44,7 +44,8 @@ internal static class Spawn
             Method: target?.Method.Name,
             ParameterTypes: target?.ParameterTypeNames,
             Args: args,
-            State: state);
+            State: state,
+            Timeline: Tracing.Recorder.Current?.ToRef(Tracing.Recorder.NewId()));
     }
 
     private static Pickled Check(Func<string> dump, string what)

@@ -74,6 +74,7 @@ internal static class Wire
 /// <param name="ParameterTypes">The target's parameter types, to tell overloads apart.</param>
 /// <param name="Args">The bound arguments, each serialized with its runtime type (function style).</param>
 /// <param name="State">The subclass object's fields by <see cref="Reduction.StateKey"/>, each serialized with its runtime type (subclass style).</param>
+/// <param name="Timeline">The parent's timeline, while one records (see <see cref="Tracing.Timeline"/>): the child joins it.</param>
 internal sealed record SpawnRequest(
     string Identity,
     string Name,
@@ -86,7 +87,8 @@ internal sealed record SpawnRequest(
     string? Method,
     string[]? ParameterTypes,
     Pickled[]? Args,
-    Dictionary<string, Pickled>? State);
+    Dictionary<string, Pickled>? State,
+    Tracing.TimelineRef? Timeline = null);
 
 /// <summary>
 /// One value as <see cref="Reduction"/> serialized it (its JSON text, with its runtime type), carried

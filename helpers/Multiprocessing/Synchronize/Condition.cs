@@ -39,7 +39,7 @@ public sealed class Condition : IAcquirable, IDisposable, IShareable<Condition, 
     }
 
     /// <summary>A condition on a new <see cref="Lock"/> that it owns and disposes: for the helpers' own Event, Barrier and JoinableQueue.</summary>
-    internal static Condition WithOwnLock(Parts parts) => new(Make(parts, parts.Add(new Lock()), ownsLock: true));
+    internal static Condition WithOwnLock(Parts parts) => new(Make(parts, parts.Add(new Lock().Untraced()), ownsLock: true));
 
     private static (IAcquirable, SemLock, SemLock, SemLock, bool) Make(Parts parts, IAcquirable lockObject, bool ownsLock) =>
         (lockObject, parts.Add(SemLock.Create(0, int.MaxValue)), parts.Add(SemLock.Create(0, int.MaxValue)), parts.Add(SemLock.Create(0, int.MaxValue)), ownsLock);

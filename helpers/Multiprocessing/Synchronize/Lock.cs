@@ -19,7 +19,11 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
     {
     }
 
-    private Lock(SemLock core) => (this.core = core).WaitingFor = "the Lock (Acquire)";
+    private Lock(SemLock core)
+    {
+        this.core = core;
+        (core.WaitingFor, core.TraceName) = ("the Lock (Acquire)", "Lock");
+    }
 
     /// <summary>True while some thread of some process holds it.</summary>
     public bool IsLocked => core.IsLocked;
@@ -46,6 +50,13 @@ public sealed class Lock : IAcquirable, IDisposable, IShareable<Lock, SemLock.Ha
 
     /// <summary>Python's <c>with x:</c> as <c>using (x.EnterScope()) { ... }</c>: acquires (waiting as long as needed) and releases however the block ends.</summary>
     public AcquiredScope EnterScope() => Acquirable.EnterScope(this);
+
+    /// <summary>Keeps this lock off every timeline: for a lock the helpers keep inside another object.</summary>
+    internal Lock Untraced()
+    {
+        core.Untrace();
+        return this;
+    }
 
     /// <summary>Closes it in this process; the creating process also removes its OS names.</summary>
     public void Dispose() => core.Dispose();

@@ -19,7 +19,11 @@ public sealed class RLock : IAcquirable, IDisposable, IShareable<RLock, SemLock.
     {
     }
 
-    private RLock(SemLock core) => (this.core = core).WaitingFor = "the RLock (Acquire)";
+    private RLock(SemLock core)
+    {
+        this.core = core;
+        (core.WaitingFor, core.TraceName) = ("the RLock (Acquire)", "RLock");
+    }
 
     /// <summary>True if the calling thread holds it.</summary>
     public bool IsMine => core.IsMine;

@@ -88,6 +88,19 @@ internal sealed unsafe partial class SemLock : IDisposable
     /// <summary>What a wait on it is for, as an interrupt reports it ("the Lock (Acquire)").</summary>
     public string WaitingFor { get; set; } = "a semaphore (Acquire)";
 
+    /// <summary>
+    /// The lock's name on a timeline ("Lock", "RLock"): a <see cref="Multiprocessing.Lock"/>'s waits
+    /// and holds are drawn; null for the helpers' own locks and semaphores, which are not.
+    /// </summary>
+    public string? TraceName { get; set; }
+
+    // The name to record under, or null: a lock the helpers keep inside an Event, a Barrier or a
+    // JoinableQueue is not drawn, in any process (the mark is in the shared state).
+    private string? Traced => S->Untraced == 0 ? TraceName : null;
+
+    /// <summary>Keeps this lock off every timeline, in every process that opens it: for the helpers' own locks.</summary>
+    public void Untrace() => S->Untraced = 1;
+
     /// <summary>The names that open this semaphore elsewhere.</summary>
     public Handle ToHandle() => new(semaphore.Name, memory.Name);
 
@@ -173,6 +186,11 @@ internal sealed unsafe partial class SemLock : IDisposable
     {
         if (IsLock)
         {
+            if (Traced is { } name && Tracing.Recorder.Current is { } recorder)
+            {
+                recorder.Lock(name, memory.Name, Tracing.EventPhase.End, Tracing.TimelineReader.LockHeld);
+            }
+
             Volatile.Write(ref S->HolderPid, 0);
             Volatile.Write(ref S->HolderThread, 0);
             if (Interlocked.Exchange(ref S->Word, Free) == Contended)
@@ -200,14 +218,42 @@ internal sealed unsafe partial class SemLock : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AcquireLock(bool block, Deadline deadline)
     {
-        if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireContended(deadline)))
+        if (Interlocked.CompareExchange(ref S->Word, Locked, Free) != Free && (!block || !AcquireTraced(deadline)))
         {
             return false;
         }
 
         Volatile.Write(ref S->HolderThread, Environment.CurrentManagedThreadId);
         Volatile.Write(ref S->HolderPid, Environment.ProcessId);
+        if (Traced is { } name && Tracing.Recorder.Current is { } recorder)
+        {
+            recorder.Lock(name, memory.Name, Tracing.EventPhase.Begin, Tracing.TimelineReader.LockHeld);
+        }
+
         return true;
+    }
+
+    // A contended acquire, drawn on a timeline as a wait (which ends however the acquire ends).
+    private bool AcquireTraced(Deadline deadline)
+    {
+        if (Traced is not { } name || Tracing.Recorder.Current is not { } recorder)
+        {
+            return AcquireContended(deadline);
+        }
+
+        recorder.Lock(name, memory.Name, Tracing.EventPhase.Begin, Tracing.TimelineReader.LockWait);
+        var acquired = false;
+        try
+        {
+            return acquired = AcquireContended(deadline);
+        }
+        finally
+        {
+            if (!acquired)
+            {
+                recorder.Lock(name, memory.Name, Tracing.EventPhase.End, Tracing.TimelineReader.LockWait);
+            }
+        }
     }
 
     private bool AcquireContended(Deadline deadline)
@@ -301,5 +347,6 @@ internal sealed unsafe partial class SemLock : IDisposable
         public int Value;
         public int Maximum;
         public int CountsValue;
+        public int Untraced;
     }
 }

@@ -15,6 +15,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
@@ -330,6 +331,47 @@ var ms = startCost.ToDictionary(m => (m.Input.Kind, m.Input.Way), m => m.Result)
 foreach (var way in ways.Select(w => w.Way))
     foreach (var other in kinds.Select(k => k.Kind).Where(k => k != "the helpers' standby"))
         Console.WriteLine($"{way}: " + Difference.Of("the helpers' standby", ms[("the helpers' standby", way)], other, ms[(other, way)]).Reading("ms", "F1", "was quicker than"));
+
+// %% [markdown]
+// ### Where a start's time goes · 启动的时间花在哪里
+//
+// The figures above say how long a start takes; a timeline says where that time goes. While a `Timeline` records, the parent and each child write down the steps of the child's start on one clock that every process shares: the parent asks for a child, the child's runtime is up (`Main` begins), it has read its request, it has loaded its target and begins to run it, the target ends, and the parent sees the child end. Two children with each start method, a pause before each so that a spare is ready:
+
+// %%
+var startTimeline = Timeline.Start();
+foreach (var method in new[] { SpawnMethod, StandbyMethod })
+{
+    SetStartMethod(method, force: true);
+    for (var i = 1; i <= 2; i++)
+    {
+        Thread.Sleep(500);   // untimed: time for a spare to get ready
+        var child = new Process(Nothing) { Name = $"{method} {i}" };
+        child.Start();
+        child.Join();
+    }
+}
+SetStartMethod(StandbyMethod, force: true);   // the default again
+startTimeline.Stop();
+display(startTimeline.ToChart("Two children started with spawn, then two with standby", s => s.Kind == TimelineKind.Process));
+
+// %% [markdown]
+// Each row is a child; hover a bar to see its step and how long it took. The first standby child comes up as a spawn does: a change of start method leaves no spare, and the first start after it starts the next one. What this run shows, computed from the bars: for each child, the time from `Start()` to its target's first line, and how much of it was the runtime starting:
+
+// %%
+display(startTimeline.Lanes
+    .Select(lane => startTimeline.Spans.Where(s => s.Lane == lane && s.Kind == TimelineKind.Process).ToList())
+    .Where(steps => steps.Count > 0)
+    .Select(steps => new
+    {
+        Child = steps[0].Lane.Name,
+        StartToTargetMs = Math.Round(steps.Where(s => s.What != "spare ready, waiting to be asked").TakeWhile(s => s.What != "running the target").Sum(s => s.Duration), 1),
+        RuntimeStartingMs = Math.Round(steps.Where(s => s.What == "runtime starting").Sum(s => s.Duration), 1),
+        SpareWaitedMs = Math.Round(steps.Where(s => s.What == "spare ready, waiting to be asked").Sum(s => s.Duration), 1),
+    })
+    .ToTabularDataResource());
+
+// %% [markdown]
+// Where a spare was ready, its runtime had started before `Start()` (its wait shows at the left of its row), and the child's start was only the request and the target's loading: that is the work `standby` moves ahead of time.
 
 // %% [markdown]
 // Whatever the start method, each child is a whole new runtime, and the machine pays for it once per child: `standby` only moves that work to before the child is asked for. This is why later notebooks reuse processes (a **pool** starts its workers once: [notebook 04](04-process-pools.ipynb)), and why, in .NET, plain **threads** ([notebook 05](05-creating-threads.ipynb)) are the first tool for parallel CPU work: without a GIL they can already use every core.

@@ -15,6 +15,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)

@@ -15,6 +15,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
@@ -156,6 +157,73 @@ display($"without the lock: expected {2 * Times:N0}, got {unlocked:N0}, lost {2 
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var locked = RunTwo(Times, locked: true);
 display($"with the lock: expected {2 * Times:N0}, got {locked:N0} in {clock.Elapsed.TotalSeconds:F1} s");
+
+// %% [markdown]
+// ### Who held the lock when · 谁在什么时候持锁
+//
+// A timeline shows the difference. While a `Timeline` records, every process writes down what it does, on one clock that all of them share, and a `Lock` notes each wait and each hold. Each child does the same 5,000,000 additions as above, in 20 rounds of 250,000, taking the lock once per round when `locked` is true; `Timeline.Mark` names each round on the chart:
+
+// %%
+void AddInRounds(mp.Value<int> v, int rounds, int perRound, mp.Barrier start, mp.Lock l, bool locked)
+{
+    start.Wait();
+    for (var r = 0; r < rounds; r++)
+    {
+        if (locked) l.Acquire();
+        using (Timeline.Mark($"{perRound:N0} additions"))
+            for (var i = 0; i < perRound; i++)
+                v.Set(v.Get() + 1);
+        if (locked) l.Release();
+    }
+}
+
+// %% [markdown]
+// `Race` runs the two children on a fresh `Value` while a timeline records, and returns the timeline and the updates lost:
+
+// %%
+(Timeline Timeline, int Lost) Race(bool locked, int rounds = 20, int perRound = 250_000)
+{
+    using var shared = new mp.Value<int>(0);
+    using var guard = new mp.Lock();
+    using var start = new mp.Barrier(2);
+    var timeline = Timeline.Start();
+    var children = Enumerable.Range(1, 2)
+        .Select(i => new Process(AddInRounds, shared, rounds, perRound, start, guard, locked) { Name = $"child {i}" })
+        .ToList();
+    children.ForEach(c => c.Start());
+    children.ForEach(c => c.Join());
+    timeline.Stop();
+    return (timeline, 2 * rounds * perRound - shared.Get());
+}
+
+var racing = Race(locked: false);
+display(racing.Timeline.ToChart("Without the lock: each child's rounds of additions", s => s.Kind == TimelineKind.Mark));
+
+// %% [markdown]
+// Each row is a child, each bar a round of additions. Where the bars of the two rows overlap in time, both children were inside a round at once: they ran at the same instant if each had a CPU, and that is when updates are lost. Now with the lock: a wide bar is a hold of the lock, a thin one a child waiting for it:
+
+// %%
+var turns = Race(locked: true);
+display(turns.Timeline.ToChart("With the lock: holds and waits", s => s.Kind == TimelineKind.Lock));
+
+// %% [markdown]
+// What the two timelines show, computed from their bars:
+
+// %%
+var adding = racing.Timeline.AtOnce(s => s.Kind == TimelineKind.Mark, atLeast: 1);
+var both = racing.Timeline.AtOnce(s => s.Kind == TimelineKind.Mark);
+Console.WriteLine($"Without the lock: both children were inside a round for {both:N1} ms of the {adding:N1} ms that either was ({both / adding:P0}), and {racing.Lost:N0} of {2 * 20 * 250_000:N0} updates were lost." +
+                  (both > 0.3 * adding && racing.Lost == 0 ? " Overlapping bars and no lost update: the machine ran one child at a time, switching between them." : ""));
+
+var holds = turns.Timeline.Spans.Where(s => s.Kind == TimelineKind.Lock && !s.Wait).OrderBy(s => s.Start).ToList();
+var waits = turns.Timeline.Spans.Where(s => s.Kind == TimelineKind.Lock && s.Wait).ToList();
+var handovers = holds.Zip(holds.Skip(1)).Count(pair => pair.First.Lane != pair.Second.Lane);
+string HowOften(int n) => n == 1 ? "once" : $"{n} times";
+Console.WriteLine($"With the lock: {holds.Count} holds, by both children at once for {turns.Timeline.AtOnce(s => s.Kind == TimelineKind.Lock && !s.Wait):N1} ms; " +
+                  $"a child waited for the lock {HowOften(waits.Count)}, {waits.Sum(w => w.Duration):N1} ms in all; the lock changed hands {HowOften(handovers)}; {turns.Lost:N0} updates were lost.");
+
+// %% [markdown]
+// With the lock, the holds never overlap, whatever the machine: that is what a lock guarantees, and the waits are its price. It does not promise turns: a child that releases the lock and asks for it again at once often gets it back before the waiting child wakes up, so the lock can change hands far fewer times than it is taken. Python says the same of its locks: when several wait, which one proceeds "is not defined" (the `threading.Lock` documentation, which `multiprocessing.Lock` follows).
 
 // %% [markdown]
 // ## Value and Array · 共享的数值与数组

@@ -15,6 +15,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
@@ -307,6 +308,52 @@ display(curve.Reading(CpuCount()));
 // So with *p* = 0.95 even infinitely many workers give at most 20×. Beyond `CpuCount()` there is nothing left to gain: twice as many workers as CPUs only take turns on the same CPUs, so look for the curve to flatten there; the sentences above say whether it did in this run. On a machine with more cores the flat part starts later; rerun these cells in class to see it there. `tests/Benchmarks` measures CPython's `multiprocessing.Pool` on the same job, to compare; [notebook 05](05-creating-threads.ipynb) runs this job on threads too, which in .NET can use every core, since there is no GIL.
 //
 // Uneven ranges also cost speedup, because higher numbers take longer to test. With `chunksize: 1`, a worker that finishes early takes the next range, and the load stays balanced. Try `chunksize: 24` with 2 workers to see one worker left with all the slow ranges.
+
+// %% [markdown]
+// ### 谁在什么时候工作 · Who worked when
+//
+// A timeline shows where a pool's time goes. While a `Timeline` records, every process of the program writes down what it does, on one clock that all of them share: here, when each worker began and ended each task. Start it before the pool, so that the workers join it. The job runs twice, each time on a new pool of two workers: with `chunksize: 1`, then with the default, which cuts the 48 ranges into about four chunks per worker (six ranges each):
+
+// %%
+Timeline Record(int? chunksize)
+{
+    var timeline = Timeline.Start();
+    using (var pool = new mp.Pool(2))
+        pool.Starmap(CountPrimes, ranges, chunksize);
+    timeline.Stop();
+    return timeline;
+}
+
+var byOne = Record(1);
+var byDefault = Record(null);
+display(byOne.ToChart("Pool(2), chunksize 1: a bar per range", s => s.Kind == TimelineKind.Task));
+
+// %% [markdown]
+// Each row is a worker process and each bar a task; hover a bar to see its ranges, its time, and how much of that time its worker had a CPU. The same job with the default chunksize, where each bar is a chunk of six ranges, and the last chunks hold the largest numbers, which take longest to test:
+
+// %%
+display(byDefault.ToChart("Pool(2), default chunksize: a bar per chunk of six ranges", s => s.Kind == TimelineKind.Task));
+
+// %% [markdown]
+// What the two timelines show, in sentences computed from their bars. "Had a CPU" is the worker process's CPU time over its tasks' wall time (all its threads count, so a task can pass 100 %): well below 100 %, the worker was ready to run but waited for a CPU that another program had.
+
+// %%
+string Reading(string how, Timeline t)
+{
+    var tasks = t.Spans.Where(s => s.Kind == TimelineKind.Task).ToList();
+    var (start, end) = (tasks.Min(s => s.Start), tasks.Max(s => s.End));
+    var workers = tasks.GroupBy(s => s.Lane).Select(g => (First: g.Select(s => s.Start).Min(), Last: g.Select(s => s.End).Max())).ToList();
+    var cpu = tasks.Sum(s => s.CpuMilliseconds ?? 0) / tasks.Sum(s => s.Duration);
+    return $"{how}: {tasks.Count} tasks in {end - start:N0} ms; the second worker began its first task {workers.Max(w => w.First) - start:N0} ms after the first one did; " +
+           $"both workers busy at once for {t.AtOnce(s => s.Kind == TimelineKind.Task) / (end - start):P0} of the time; one worker had nothing left to do for the last {end - workers.Min(w => w.Last):N0} ms; " +
+           $"while a task ran, its worker had a CPU {cpu:P0} of the time.";
+}
+
+Console.WriteLine(Reading("chunksize 1", byOne));
+Console.WriteLine(Reading("default chunksize", byDefault));
+
+// %% [markdown]
+// A new pool's workers are new processes, and they need not be ready at the same moment: until the second one is, the first runs every task. Where the workers had a CPU nearly all the time and one of them still sat idle at the end, the job was uneven: the last chunk was long, and nobody could share it. `timeline.Save("run.json")` writes a timeline for [Perfetto](https://ui.perfetto.dev) (open the file there) or `chrome://tracing`, the viewers Python's VizTracer uses; it also shows each child's start, step by step.
 
 // %% [markdown]
 // ## 练习 · Exercises

@@ -15,6 +15,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using static Helpers.Lessons.LessonOutput;   // display(): what a notebook shows under a cell, printed (charts written to lessons/out/)
@@ -183,16 +184,9 @@ Console.WriteLine($"File.ReadAllTextAsync:     \"{text}\"");
 Console.WriteLine($"Parallel.For:              the sum of 0 … {999_999:N0} is {sum:N0}");
 
 // %% [markdown]
-// ## 深入 · Going deeper
+// ## 谁在运行 · Who runs when: .NET threads and CPython's
 //
-// *Optional: this section does not fit in a 45-minute class beside the exercises, and the exercises do not need it; skip to 练习 · Exercises if time is short.* It measures threads against processes on CPU-bound work, .NET's and CPython's, which takes the machine minutes to run and the class a while to read.
-
-// %% [markdown]
-// ### Threads vs processes on CPU-bound work · 线程与进程
-//
-// The same job as in [notebook 04](04-process-pools.ipynb): count the primes below 5,000,000, cut into 48 ranges. It runs with 1, 2, … `CpuCount()` and twice as many workers, in five ways: .NET threads (each takes the next range until none is left), `Parallel.ForEach`, the process `Pool`, and CPython's `threading` threads and `multiprocessing.Pool` (CPython counts below 400,000, because pure Python counts much more slowly; a speedup compares a kind with itself at one worker, so the sizes need not match). Each run takes a second or more on one worker, so that the work, not the noise, decides the figures.
-//
-// A classroom machine is shared with other programs, so one run proves little. Every point is measured eight times, after a warm-up, with the runs of all five kinds and all worker counts interleaved, so that a burst of other work hits all of them alike. A speedup is read from each count's quickest run (other work only adds time); the bar allows for the medians. The measurement takes two or three minutes.
+// The summary below says that CPython's threads take turns on CPU-bound Python code, because of the GIL, while .NET's run at once. A timeline shows it. The job, as in [notebook 04](04-process-pools.ipynb): count the primes by trial division, here below 2,000,000 in 24 ranges, on two threads that each take the next range. The counting function:
 
 // %%
 int CountPrimes(int from, int to)
@@ -207,6 +201,67 @@ int CountPrimes(int from, int to)
     }
     return count;
 }
+
+// %% [markdown]
+// The two threads, while a `Timeline` records; `Timeline.Mark` names each range on the chart, on the row of the thread that counted it:
+
+// %%
+const int TimelineLimit = 2_000_000;
+var parts = Enumerable.Range(0, 24).Select(i => (From: i * TimelineLimit / 24, To: (i + 1) * TimelineLimit / 24)).ToArray();
+var threadTimeline = Timeline.Start();
+var nextPart = -1;
+var counters = Enumerable.Range(1, 2).Select(i => new threading.Thread(() =>
+{
+    for (int k; (k = Interlocked.Increment(ref nextPart)) < parts.Length;)
+        using (Timeline.Mark($"range {k}"))
+            CountPrimes(parts[k].From, parts[k].To);
+}) { Name = $"counter {i}" }).ToList();
+counters.ForEach(t => t.Start());
+counters.ForEach(t => t.Join());
+threadTimeline.Stop();
+display(threadTimeline.ToChart(".NET: two threads counting primes", s => s.Kind == TimelineKind.Mark));
+
+// %% [markdown]
+// CPython's threads cannot join a .NET timeline, and CPython 3.11 reports no GIL hand-offs, so they time themselves: each reads `time.perf_counter_ns()` before every number it tests, and a gap of more than half a millisecond between two readings means it was not running meanwhile (`CPython.ThreadTurns`, which runs `cpython.py` beside the kernel). The same job on two CPython threads, below 400,000, since pure Python counts much more slowly:
+
+// %%
+var turnsPython = CPython.TryStart(out var noPythonHere);
+var pythonTurns = turnsPython?.ThreadTurns(2, 400_000);
+turnsPython?.Dispose();
+display(pythonTurns is null ? (object)$"CPython: not measured ({noPythonHere})" : pythonTurns.ToChart($"CPython {pythonTurns.Version}: two threads counting primes"));
+
+// %% [markdown]
+// What the two timelines show, computed from them. A gap in a CPython thread's bars means it was not running: it waited for the GIL or, on a busy machine, for a CPU. The timings cannot tell those apart, so the reading uses the .NET threads, run on the same machine a moment earlier, to say how much the machine let two threads run at once:
+
+// %%
+var dotnetAlive = threadTimeline.AtOnce(s => s.Kind == TimelineKind.Thread);
+var dotnetShare = threadTimeline.AtOnce(s => s.Kind == TimelineKind.Mark) / dotnetAlive;
+Console.WriteLine($".NET: both threads were counting at the same time for {dotnetShare:P0} of the {dotnetAlive:N0} ms both were alive.");
+if (pythonTurns is null)
+    Console.WriteLine($"CPython: not measured ({noPythonHere}).");
+else
+{
+    var pythonShare = pythonTurns.RunningTogether() / pythonTurns.AliveTogether();
+    Console.WriteLine($"CPython {pythonTurns.Version}: both threads were running at the same time for {pythonShare:P0} of the {pythonTurns.AliveTogether():N0} ms both were alive; " +
+                      $"a thread ran for a median of {pythonTurns.MedianSlice:N1} ms at a time (the switch interval, sys.getswitchinterval(), is {pythonTurns.SwitchIntervalMilliseconds:N0} ms).");
+    Console.WriteLine(dotnetShare < 0.5
+        ? "The .NET threads themselves ran at once less than half the time: other programs left this kernel about one CPU now, so this run cannot show the GIL apart from the machine's load. Run both cells again when the machine is quieter."
+        : pythonShare < 0.1
+            ? "So the GIL shows: the .NET threads ran at once, CPython's took turns, one running Python code while the other waited."
+            : $"CPython's threads ran at once {pythonShare:P0} of the time, more than a GIL lets Python code: this CPython may be a free-threaded build, without a GIL.");
+}
+
+// %% [markdown]
+// ## 深入 · Going deeper
+//
+// *Optional: this section does not fit in a 45-minute class beside the exercises, and the exercises do not need it; skip to 练习 · Exercises if time is short.* It measures threads against processes on CPU-bound work, .NET's and CPython's, which takes the machine minutes to run and the class a while to read.
+
+// %% [markdown]
+// ### Threads vs processes on CPU-bound work · 线程与进程
+//
+// The same job as in [notebook 04](04-process-pools.ipynb): count the primes below 5,000,000, cut into 48 ranges. It runs with 1, 2, … `CpuCount()` and twice as many workers, in five ways: .NET threads (each takes the next range until none is left), `Parallel.ForEach`, the process `Pool`, and CPython's `threading` threads and `multiprocessing.Pool` (CPython counts below 400,000, because pure Python counts much more slowly; a speedup compares a kind with itself at one worker, so the sizes need not match). Each run takes a second or more on one worker, so that the work, not the noise, decides the figures.
+//
+// A classroom machine is shared with other programs, so one run proves little. Every point is measured eight times, after a warm-up, with the runs of all five kinds and all worker counts interleaved, so that a burst of other work hits all of them alike. A speedup is read from each count's quickest run (other work only adds time); the bar allows for the medians. The measurement takes two or three minutes.
 
 // %% [markdown]
 // The three .NET ways. The threads share a counter of the next range, taken with `Interlocked.Increment`, so no range is counted twice:

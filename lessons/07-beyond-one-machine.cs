@@ -16,6 +16,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using Helpers.Cluster;                    // LocalCluster, ClusterPool, the grains
@@ -109,6 +110,36 @@ display(ranOn.GroupBy(pid => pid).Select(g => new { Process = $"silo pid {g.Key}
 
 // %% [markdown]
 // **How the code gets there.** A silo is not a child that can read this kernel's memory; it could be on another machine. So the pool sends, with each chunk, only the *hash* of the function's code. A silo that has never seen that hash answers so, and the pool sends it the code: the compiled images of this notebook's cells that the function needs (the same images a child `Process` gets, see [notebook 01](01-process-creation.ipynb)), or the assembly of a compiled function. After that, the silo has it: the count above should read one per silo, not one per task. This goes over Orleans' own connection, so it would work the same way to another machine.
+
+// %% [markdown]
+// ### Calls per silo · 每个 silo 上的调用
+//
+// While a `Timeline` records, the pool notes each call it makes: from the moment a chunk is sent to its answer, on the row of the silo that ran it (a silo is a process of its own, with its own pid) and the pool's worker that sent it. A function that sleeps 20 ms and says where it ran:
+
+// %%
+(int Task, int Pid) NapWhere(int task)
+{
+    Thread.Sleep(20);
+    return (task, Environment.ProcessId);
+}
+
+// %% [markdown]
+// Twenty calls, one task each:
+
+// %%
+var callTimeline = Timeline.Start();
+pool.Map(NapWhere, Enumerable.Range(0, 20), chunksize: 1);
+callTimeline.Stop();
+display(callTimeline.ToChart("20 calls on the cluster, by the silo that ran them", s => s.Kind == TimelineKind.Call));
+
+// %% [markdown]
+// What the calls show, computed from the timeline:
+
+// %%
+var calls = callTimeline.Spans.Where(s => s.Kind == TimelineKind.Call).ToList();
+var medianCall = calls.Select(c => c.Duration).Order().ElementAt(calls.Count / 2);
+Console.WriteLine(string.Join("; ", calls.GroupBy(c => c.Lane.Pid).Select(g => $"silo pid {g.Key} ran {g.Count()} calls")) +
+                  $". A call took a median of {medianCall:N1} ms from sent to answered: the function's 20 ms of sleep, and {medianCall - 20:N1} ms of messages through Orleans and work around the call.");
 
 // %% [markdown]
 // ## 异常 · Errors come back

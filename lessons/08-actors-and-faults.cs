@@ -16,6 +16,7 @@ using Helpers.Measure;                    // Trials, Spread, Difference, CpuShar
 using Helpers.Charts;                     // Figure and ToChart(): charts, drawn offline, with their figures as a table
 using Helpers.Exercises;                  // Exercise.Check and Verdict: the checked exercises
 using Helpers.Notebook;                   // CellProgress: a line of progress in the running cell
+using Helpers.Tracing;                    // Timeline: who ran when, in every process, drawn and saved for Perfetto
 using System.IO;
 using System.Threading;
 using Helpers.Cluster;                    // LocalCluster, ClusterPool, the grains
@@ -141,15 +142,17 @@ Console.WriteLine($"{lockedSum:N0} additions under a lock took {nsEach:F1} ns ea
 
 // %%
 var faultPool = cluster.Pool(4);
+var faultTimeline = Timeline.Start();   // the pool's calls, drawn below
 var results = faultPool.ImapUnordered(SlowWhere, Enumerable.Range(0, 200), chunksize: 5);
 var reader = results.GetEnumerator();
 reader.MoveNext();
 var ran = new List<int> { reader.Current.Pid };
 var victim = cluster.Silos[0];
 var sinceKill = System.Diagnostics.Stopwatch.StartNew();
-victim.Kill();
+using (Timeline.Mark("silo 0 killed")) victim.Kill();
 while (reader.MoveNext()) ran.Add(reader.Current.Pid);
 var finished = sinceKill.Elapsed.TotalSeconds;
+faultTimeline.Stop();
 Console.WriteLine($"Silo 0 (pid {victim.Pid}) was killed after the first result; the map returned {ran.Count} of its 200 results, {finished:F1} s after the kill. " +
                   (faultPool.Retries == 0
                       ? "No chunk had to be sent again: none was in flight when silo 0 died."
@@ -163,6 +166,25 @@ display(ran.GroupBy(pid => pid).Select(g => new { Process = g.Key == victim.Pid 
 
 // %% [markdown]
 // What to look for: the table counts the results by the silo that returned them; silo 0's share is what it finished before the kill. The number of chunks sent again can be larger than the chunks silo 0 held: calls to silo 1 that were in flight at that moment were sent again too, because their replies might have come back through silo 0's gateway. A chunk that ran on silo 1 before its resend runs twice; for a pure function that costs time, not correctness.
+
+// %% [markdown]
+// The map's calls on a timeline: a row per silo and pool worker, a bar per call from sent to answered. A call lost with its silo is drawn cut, in red, ending where the pool gave up on it; a chunk sent again is a new call, named "attempt 2", on silo 1. The kernel's row marks the kill:
+
+// %%
+display(faultTimeline.ToChart("The map's calls around the kill of silo 0", s => s.Kind is TimelineKind.Call or TimelineKind.Mark));
+
+// %% [markdown]
+// What the timeline shows, computed from it:
+
+// %%
+var mapCalls = faultTimeline.Spans.Where(s => s.Kind == TimelineKind.Call).ToList();
+var killedAt = faultTimeline.Spans.Single(s => s.What == "silo 0 killed").Start;
+var lostCalls = mapCalls.Where(c => c.Cut).ToList();
+var sentAgain = mapCalls.Where(c => c.What.Contains("attempt", StringComparison.Ordinal)).ToList();
+Console.WriteLine($"{mapCalls.Count} calls in all. " + (lostCalls.Count == 0
+    ? "None was lost: no call was in flight when silo 0 died."
+    : $"{lostCalls.Count} were lost; the pool gave up on the last of them {lostCalls.Max(c => c.End) - killedAt:N0} ms after the kill. " +
+      (sentAgain.Count == 0 ? "" : $"{sentAgain.Count} chunks were sent again, the first {sentAgain.Min(c => c.Start) - killedAt:N0} ms after the kill.")));
 
 // %% [markdown]
 // ## 结束集群 · Ending the cluster

@@ -91,8 +91,9 @@ public sealed class TimelineChart : ChartBase
     private protected override string Caption => Empty ? $"{Title} (nothing was recorded)" : Title;
 
     /// <summary>
-    /// The time both renderings show: every bar and mark, from 0 at the latest, with 2 % of room on
-    /// each side so that a mark at either end is whole; 0 to 1 when there are none.
+    /// The time both renderings show: from the first bar or mark to the last, with 2 % of room on each
+    /// side so that a mark at either end is whole (a chart of part of a timeline shows that part, not
+    /// the time before it); 0 to 1 when there are none.
     /// </summary>
     internal (double Min, double Max) XRange()
     {
@@ -101,7 +102,7 @@ public sealed class TimelineChart : ChartBase
             return (0, 1);
         }
 
-        var times = Bars.SelectMany(b => new[] { b.Start, b.End }).Concat(Marks.Select(m => m.At)).Append(0).ToList();
+        var times = Bars.SelectMany(b => new[] { b.Start, b.End }).Concat(Marks.Select(m => m.At)).ToList();
         var (low, high) = (times.Min(), times.Max());
         var room = high > low ? 0.02 * (high - low) : 0.5;
         return (low - room, high + room);

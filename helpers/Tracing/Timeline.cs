@@ -35,6 +35,7 @@ public sealed class Timeline : IDisposable
     public const int DefaultCapacity = 64 * 1024;
 
     private static readonly System.Threading.Lock StartGate = new();
+    private static Timeline? recording;
     private readonly System.Threading.Lock gate = new();
     private Recorder? recorder;
     private TimelineReader.Result? result;
@@ -43,6 +44,9 @@ public sealed class Timeline : IDisposable
 
     /// <summary>True while a timeline records in this process (its own, or its parent's that it joined).</summary>
     public static bool IsRecording => Recorder.Current is not null;
+
+    /// <summary>The timeline <see cref="Start"/> returned that records now in this process, if any: to stop one whose variable was lost (a cell interrupted before it stopped it).</summary>
+    public static Timeline? Recording => recording;
 
     /// <summary>True once <see cref="Stop"/> has run.</summary>
     public bool IsStopped => result is not null;
@@ -82,12 +86,12 @@ public sealed class Timeline : IDisposable
             {
                 throw new InvalidOperationException(Multiprocessing.ChildMain.Current is not null
                     ? "This process records into its parent's timeline already; start a timeline in the main program."
-                    : "A timeline is already recording: call Stop() on it (or Dispose it) before starting another.");
+                    : "A timeline is already recording: call Stop() on it (Timeline.Recording?.Stop() if its variable is gone) before starting another.");
             }
 
             var recorder = Recorder.Start(capacity);
             recorder.Name(Multiprocessing.Mp.CurrentProcess().Name);
-            return new Timeline(recorder);
+            return recording = new Timeline(recorder);
         }
     }
 
@@ -121,6 +125,7 @@ public sealed class Timeline : IDisposable
             }
 
             var (records, names, dropped, stop) = recorder.Stop();
+            Interlocked.CompareExchange(ref recording, null, this);
             result = TimelineReader.Read(records, names, recorder.OriginTicks, stop, recorder.OriginUtc, dropped, Environment.ProcessId);
             recorder.Dispose();
             recorder = null;

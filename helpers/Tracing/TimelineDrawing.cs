@@ -16,12 +16,20 @@ internal static class TimelineDrawing
         var lanes = timeline.Lanes.Where(shown.Contains).Select(l => l.Name).ToList();
         var bars = spans.Select(s => new TimelineBar(s.Lane.Name, KindOf(s), s.Start, s.End, Hover(s)) { Wait = s.Wait, Cut = s.Cut, Height = HeightOf(s) });
         var marks = instants.Select(i => new TimelineMark(i.Lane.Name, i.Kind == TimelineKind.Queue ? (i.What.StartsWith("put", StringComparison.Ordinal) ? "put" : "get") : "ended", i.At, $"{i.What} · {i.Lane.Name} · {Ms(i.At)} ms"));
-        return new TimelineChart(title, lanes, bars, marks);
+        // The table: what each span was, in words, without the hover's repetition of its row and times.
+        var rows = spans.Select(s => (IReadOnlyList<string>)[s.Lane.Name, s.What, Ms(s.Start), Ms(s.Duration), s.CpuMilliseconds is { } cpu && s.Duration > 0 ? Percent(cpu / s.Duration) : "", Note(s)])
+            .Concat(instants.Select(i => (IReadOnlyList<string>)[i.Lane.Name, i.What, Ms(i.At), "", "", ""]));
+        return new TimelineChart(title, lanes, bars, marks).WithTable(["row", "what", "start ms", "ms", "CPU", "note"], rows);
     }
+
+    private static string Note(TimelineSpan s) => string.Join("; ", new[] { s.Wait ? "a wait" : null, s.Cut ? "cut short" : null, s.Detail }.Where(n => n is not null));
+
+    private static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
 
     // The legend's names: what a student reads the colours as.
     private static string KindOf(TimelineSpan span) => span switch
     {
+        { Kind: TimelineKind.Call, Cut: true } => "call lost",
         { Cut: true } => "cut short",
         { Kind: TimelineKind.Process, Wait: true } => span.What == "exiting" ? "exiting" : "starting",
         { Kind: TimelineKind.Process } => "running its target",
@@ -47,7 +55,7 @@ internal static class TimelineDrawing
         var text = $"{s.What} · {s.Lane.Name} · {Ms(s.Start)}–{Ms(s.End)} ms ({Ms(s.Duration)} ms)";
         if (s.CpuMilliseconds is { } cpu && s.Duration > 0)
         {
-            text += string.Create(CultureInfo.InvariantCulture, $" · CPU {cpu / s.Duration:0%}");
+            text += $" · CPU {Percent(cpu / s.Duration)} (its process's CPU time, all its threads)";
         }
 
         return s.Detail is null ? text : $"{text} · {s.Detail}";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Helpers.Cluster;
 using Helpers.Multiprocessing;
+using Helpers.Tracing;
 using Orleans.Runtime;
 using Xunit;
 
@@ -63,6 +64,7 @@ public sealed class ClusterTests : IClassFixture<LeakCheck>
             Assert.NotNull(cluster.Redis);
             pids = [.. cluster.Silos.Select(s => s.Pid!.Value)];
             using var pool = cluster.Pool(4);
+            using var timeline = Timeline.Start();
             var results = pool.ImapUnordered(ClusterTargets.SlowPid, Enumerable.Range(0, 200), chunksize: 5);
             using var reader = results.GetEnumerator();
             Assert.True(reader.MoveNext()); // The map is under way: 39 chunks of 40 still to come.
@@ -78,6 +80,14 @@ public sealed class ClusterTests : IClassFixture<LeakCheck>
             Assert.Equal(200, ran.Count);
             Assert.All(ran, pid => Assert.Contains(pid, pids));
             Assert.True(pool.Retries > 0, "no chunk was lost with the killed silo: it died after the map");
+
+            // The timeline drew every call on the silo that answered it, each lost call cut, each resend as a new attempt.
+            timeline.Stop();
+            var calls = timeline.Spans.Where(s => s.Kind == TimelineKind.Call).ToList();
+            Assert.All(calls.Where(c => !c.Cut), c => Assert.Contains(c.Lane.Pid, pids));
+            Assert.Equal(pool.Retries, calls.Count(c => c.Cut));
+            Assert.Equal(pool.Retries, calls.Count(c => c.What.Contains("attempt 2", StringComparison.Ordinal)));
+            Assert.Equal(40 + pool.Retries, calls.Count);
             cluster.Silos[0].Join(10);
             Assert.Equal(-9, cluster.Silos[0].ExitCode);
 

@@ -8,9 +8,14 @@ namespace Helpers.Charts;
 /// and wide characters (Chinese, Japanese, Korean) as one em each, which that context would
 /// measure as nothing. Only measuring is needed: the exporter draws the SVG itself.
 /// </summary>
+/// <remarks>
+/// A browser without Arial or Helvetica (Linux's usual fonts, DejaVu Sans first) draws Latin text
+/// up to about 15 % wider than Helvetica's metrics say, so they are widened by that much: a legend
+/// or a lane's name then keeps its last letters inside the image.
+/// </remarks>
 internal sealed class SvgTextMeasurer : RenderContextBase
 {
-    private const double PixelsPerPoint = 96.0 / 72.0;
+    private const double PixelsPerPoint = 96.0 / 72.0, WidestFallback = 1.15;
     private readonly PdfRenderContext latin = new(100, 100, OxyColors.White);
 
     /// <inheritdoc/>
@@ -23,7 +28,7 @@ internal sealed class SvgTextMeasurer : RenderContextBase
         var wide = text.Count(c => c >= '\u1100' && !char.IsLowSurrogate(c));
         var narrow = new string([.. text.Where(c => c < '\u1100' || char.IsLowSurrogate(c))]);
         var size = latin.MeasureText(narrow.Length > 0 ? narrow : "X", fontFamily, fontSize, fontWeight);
-        return new OxySize((narrow.Length > 0 ? size.Width : 0) * PixelsPerPoint + (wide * fontSize), size.Height * PixelsPerPoint);
+        return new OxySize((narrow.Length > 0 ? size.Width * WidestFallback : 0) * PixelsPerPoint + (wide * fontSize), size.Height * PixelsPerPoint);
     }
 
     /// <inheritdoc/>

@@ -31,6 +31,15 @@ internal sealed unsafe class Recorder : IDisposable
     private const int RecordsOffset = HeaderSize + NamesSize;
 
     private static int localIds;
+
+    [ThreadStatic]
+    private static string? lastName;
+
+    [ThreadStatic]
+    private static int lastNameId;
+
+    [ThreadStatic]
+    private static Recorder? lastRecorder;
     private readonly SharedMemory memory;
     private readonly ConcurrentDictionary<string, int> names = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Label, long Id)> objects = new(StringComparer.Ordinal);
@@ -67,6 +76,13 @@ internal sealed unsafe class Recorder : IDisposable
         var size = RecordsOffset + ((long)capacity * sizeof(EventRecord));
         var memory = Parts.Build(typeof(Timeline), parts => parts.Add(new SharedMemory(size)));
         var recorder = new Recorder(memory, owner: true);
+
+        // Touch every page now, so that no event pays for the first write to a page of its own.
+        for (var page = 0L; page < size; page += Environment.SystemPageSize)
+        {
+            memory.Address[page] = 0;
+        }
+
         var h = recorder.H;
         (h->Magic, h->RecordSize, h->Capacity) = (Magic, sizeof(EventRecord), capacity);
         h->Frequency = Stopwatch.Frequency;
@@ -98,6 +114,12 @@ internal sealed unsafe class Recorder : IDisposable
                 return null;
             }
 
+            // Map every page now (reading is enough for a shared mapping), so that no event pays for it.
+            for (var page = 0L; page < reference.Size; page += Environment.SystemPageSize)
+            {
+                _ = Volatile.Read(ref recorder.memory.Address[page]);
+            }
+
             Current = recorder;
             recorder.Name(processName);
             return recorder;
@@ -112,38 +134,24 @@ internal sealed unsafe class Recorder : IDisposable
     public static long NewId() => ((long)Environment.ProcessId << 32) | (uint)Interlocked.Increment(ref localIds);
 
     /// <summary>Records one event now (or at <paramref name="ticks"/>, a time taken earlier).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(EventKind kind, EventPhase phase, string name, long id = 0, long value = 0, short arg = 0, long ticks = 0)
     {
         var now = ticks != 0 ? ticks : Stopwatch.GetTimestamp();
+        if (!owner)
+        {
+            // A child never unmaps the block while it runs: no guard is needed.
+            Write(now, kind, phase, name, id, value, arg);
+            return;
+        }
+
+        // The parent unmaps the block only once no writer of its own is inside (see Dispose).
         Interlocked.Increment(ref writers);
         try
         {
-            // The parent unmaps the block only once no writer of its own is inside (see Dispose).
-            if (Volatile.Read(ref closed) != 0 || Volatile.Read(ref H->On) == 0)
+            if (Volatile.Read(ref closed) == 0)
             {
-                return;
+                Write(now, kind, phase, name, id, value, arg);
             }
-
-            var index = Interlocked.Increment(ref H->Next) - 1;
-            if (index >= H->Capacity)
-            {
-                Interlocked.Increment(ref H->Dropped);
-                return;
-            }
-
-            var record = Records + index;
-            record->Ticks = now;
-            record->Id = id;
-            record->Value = value;
-            record->Pid = Environment.ProcessId;
-            record->Thread = Environment.CurrentManagedThreadId;
-            record->Name = NameId(name);
-            record->Arg = arg;
-            record->Phase = (byte)phase;
-
-            // Last, with release semantics: a reader that sees the kind sees the whole record.
-            Volatile.Write(ref record->Kind, (byte)kind);
         }
         finally
         {
@@ -241,7 +249,46 @@ internal sealed unsafe class Recorder : IDisposable
         return hash;
     }
 
-    private int NameId(string name) => names.TryGetValue(name, out var id) ? id : names.GetOrAdd(name, AddName);
+    private void Write(long ticks, EventKind kind, EventPhase phase, string name, long id, long value, short arg)
+    {
+        if (Volatile.Read(ref H->On) == 0)
+        {
+            return;
+        }
+
+        var index = Interlocked.Increment(ref H->Next) - 1;
+        if (index >= H->Capacity)
+        {
+            Interlocked.Increment(ref H->Dropped);
+            return;
+        }
+
+        var record = Records + index;
+        record->Ticks = ticks;
+        record->Id = id;
+        record->Value = value;
+        record->Pid = Environment.ProcessId;
+        record->Thread = Environment.CurrentManagedThreadId;
+        record->Name = NameId(name);
+        record->Arg = arg;
+        record->Phase = (byte)phase;
+
+        // Last, with release semantics: a reader that sees the kind sees the whole record.
+        Volatile.Write(ref record->Kind, (byte)kind);
+    }
+
+    // The same name as this thread's last event (a loop's, usually) skips the dictionary.
+    private int NameId(string name)
+    {
+        if (ReferenceEquals(name, lastName) && ReferenceEquals(this, lastRecorder))
+        {
+            return lastNameId;
+        }
+
+        var id = names.TryGetValue(name, out var known) ? known : names.GetOrAdd(name, AddName);
+        (lastName, lastNameId, lastRecorder) = (name, id, this);
+        return id;
+    }
 
     // Appends [length][UTF-8 bytes]; -1 when the area is full (the reader shows "?").
     private int AddName(string name)

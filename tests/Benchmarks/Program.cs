@@ -5,14 +5,20 @@ using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster]
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline]
 // Prints each figure for the helpers (with the standby start method, the default, and with spawn)
 // and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
 // one run on this machine: compare within the run, never across runs of a shared machine. Then the
-// process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter.
+// process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter, --timeline
+// only what a timeline's event costs.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 var clusterOnly = args.Contains("--cluster");
+if (args.Contains("--timeline"))
+{
+    TimelineRows();
+    return 0;
+}
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 if (clusterOnly)
@@ -66,9 +72,10 @@ static void TimelineRows()
 {
     const int Marks = 200_000;
     var (off, one, two) = (Median(3, () => Figures.MarkCost(Marks, on: false)), Median(3, () => Figures.MarkCost(Marks, on: true)), Median(3, () => Figures.MarkCostTwoProcesses(Marks)));
+    var clock = Median(3, () => Figures.ClockRead(2 * Marks));
     Console.WriteLine();
-    Console.WriteLine($"{"Timeline, cost of one event (ns)",-44}{"off",10}{"on",10}{"on, 2 processes",18}");
-    Console.WriteLine($"{"  Timeline.Mark begin or end",-44}{off,10:F1}{one,10:F1}{two,18:F1}");
+    Console.WriteLine($"{"Timeline, cost of one event (ns)",-44}{"off",10}{"on",10}{"on, 2 processes",18}{"a clock read",14}");
+    Console.WriteLine($"{"  Timeline.Mark begin or end",-44}{off,10:F1}{one,10:F1}{two,18:F1}{clock,14:F1}");
 }
 
 // Beyond one machine: both pools in one run, on this machine (the two silos share its cores).
@@ -282,6 +289,20 @@ internal static class Figures
         children.ForEach(c => c.Join());
         timeline.Stop();
         return elapsed.Max() * 1e9 / (2 * marks);
+    }
+
+    /// <summary>Nanoseconds of one <see cref="Stopwatch.GetTimestamp"/>, the clock every event reads: the floor of an event's cost.</summary>
+    public static double ClockRead(int reads)
+    {
+        var sum = 0L;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < reads; i++)
+        {
+            sum += Stopwatch.GetTimestamp();
+        }
+
+        var nanos = clock.Elapsed.TotalNanoseconds / reads;
+        return sum == 0 ? double.NaN : nanos;
     }
 
     private static void MarkInChild(int marks, MP.Barrier start, MP.Array<double> elapsed, int index)

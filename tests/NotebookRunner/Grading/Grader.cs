@@ -61,6 +61,7 @@ public static class Grader
             var watchdog = Task.Run(() => WatchAsync(running, options, stop.Token));
             using var gate = new SemaphoreSlim(Math.Max(1, options.Parallel));
             var done = 0;
+            var secondsDone = 0.0;
             var results = await Task.WhenAll(submissions.Select(async (submission, index) =>
             {
                 await gate.WaitAsync();
@@ -74,7 +75,7 @@ public static class Grader
                     {
                         var result = await run.RunAsync();
                         var n = Interlocked.Increment(ref done);
-                        Report(progress, n, total, result, clock.Elapsed, options.Parallel);
+                        Report(progress, n, total, result, ref secondsDone, options.Parallel);
                         return (Run: run, Result: result);
                     }
                     finally
@@ -141,14 +142,15 @@ public static class Grader
         }
     }
 
-    // "[3/8] alice: 3/4 ✓ in 42.1 s · 2 min 10 s left (estimated)".
-    private static void Report(TextWriter progress, int done, int total, StudentResult result, TimeSpan elapsed, int parallel)
+    // "[3/8] alice: 3/4 ✓ in 42.1 s · about 2 min left": the submissions done so far took this long
+    // each, on average, and the rest run `parallel` at a time.
+    private static void Report(TextWriter progress, int done, int total, StudentResult result, ref double secondsDone, int parallel)
     {
-        // The submissions done so far took this long each; the rest run `parallel` at a time.
-        var left = done == total ? "done" : $"about {Duration(elapsed.TotalSeconds / done * Math.Ceiling((total - done) / (double)parallel))} left";
-        var passed = result.Grades.Values.Count(g => g.State == GradeState.Passed);
         lock (progress)
         {
+            secondsDone += result.Seconds;
+            var left = done == total ? "done" : $"about {Duration(secondsDone / done * Math.Ceiling((total - done) / (double)Math.Max(1, parallel)))} left";
+            var passed = result.Grades.Values.Count(g => g.State == GradeState.Passed);
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{done}/{total}] {result.Student}: {passed}/{result.Grades.Count} ✓ in {result.Seconds:F1} s · {left}"));
         }

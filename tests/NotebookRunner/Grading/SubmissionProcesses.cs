@@ -11,8 +11,8 @@ namespace NotebookRunner.Grading;
 /// is found by reading <c>/proc/PID/environ</c>, so a process that left the group (setsid, as the
 /// resource tracker does) is found too; at the end all are killed, with their process groups, and
 /// the shared-memory names (<c>/dev/shm/hmp-PID-…</c>, <c>sem.hmp-PID-…</c>) their pids created are removed.
-/// A process that clears its environment and leaves the group escapes; so does one started under
-/// another user. Elsewhere than Linux, nothing is found and only the kernel's tree is killed.
+/// A process that clears its environment and leaves the group escapes (or stays in the group after
+/// every marked process has ended); so does one started under another user. Elsewhere than Linux, nothing is found and only the kernel's tree is killed.
 /// </summary>
 public sealed partial class SubmissionProcesses(string marker)
 {
@@ -21,7 +21,6 @@ public sealed partial class SubmissionProcesses(string marker)
 
     private const int SigKill = 9;
     private readonly HashSet<int> seen = [];
-    private readonly HashSet<int> groups = [];
 
     /// <summary>This submission's value of <see cref="Variable"/>.</summary>
     public string Marker { get; } = marker;
@@ -76,7 +75,7 @@ public sealed partial class SubmissionProcesses(string marker)
         return found;
     }
 
-    /// <summary>Notes the pids (and their process groups) a scan found for this submission; returns how many run now and their resident memory.</summary>
+    /// <summary>Notes the pids a scan found for this submission; returns how many run now and their resident memory.</summary>
     public (int Count, long Bytes) Note(Dictionary<string, List<int>> scan)
     {
         ArgumentNullException.ThrowIfNull(scan);
@@ -91,11 +90,6 @@ public sealed partial class SubmissionProcesses(string marker)
             foreach (var pid in pids)
             {
                 seen.Add(pid);
-                if (Group(pid) is > 1 and var g && g != Group(Environment.ProcessId))
-                {
-                    groups.Add(g);
-                }
-
                 bytes += Resident(pid);
             }
         }
@@ -109,25 +103,22 @@ public sealed partial class SubmissionProcesses(string marker)
     /// </summary>
     public int KillAll()
     {
+        // Only the groups of processes marked now: a group id seen earlier may be another program's by
+        // now (pids are reused, and this machine's pid_max can be 32768).
+        var own = Group(Environment.ProcessId);
         var killed = new HashSet<int>();
         for (var round = 0; round < 50; round++)
         {
             var scan = Scan();
             Note(scan);
-            int[] groupsNow;
-            lock (seen)
-            {
-                groupsNow = [.. groups];
-            }
-
-            foreach (var g in groupsNow)
-            {
-                _ = Kill(-g, SigKill);
-            }
-
             if (!scan.TryGetValue(Marker, out var pids) || pids.Count == 0)
             {
                 return killed.Count;
+            }
+
+            foreach (var group in pids.Select(Group).Where(g => g > 1 && g != own).Distinct())
+            {
+                _ = Kill(-group, SigKill);
             }
 
             foreach (var pid in pids)
@@ -144,8 +135,8 @@ public sealed partial class SubmissionProcesses(string marker)
 
     /// <summary>
     /// Removes the shared-memory files and semaphores whose names carry a pid of this submission
-    /// (the helpers name them <c>hmp-PID-…</c>); its processes are dead by then, and the resource
-    /// tracker, killed with them, can no longer do it. Returns the names removed.
+    /// (the helpers name them <c>hmp-PID-…</c>) and whose pid is not running again: call it after
+    /// <see cref="KillAll"/>, as the resource tracker, killed with them, can no longer do it. Returns the names removed.
     /// </summary>
     public IReadOnlyList<string> RemoveSharedObjects(string folder = "/dev/shm")
     {
@@ -158,7 +149,8 @@ public sealed partial class SubmissionProcesses(string marker)
         var pids = Seen.ToHashSet();
         foreach (var path in Directory.EnumerateFiles(folder, "*hmp-*"))
         {
-            if (CreatorPid(Path.GetFileName(path)) is { } pid && pids.Contains(pid))
+            // A pid of this submission that is alive again is another program's now: its names are its own.
+            if (CreatorPid(Path.GetFileName(path)) is { } pid && pids.Contains(pid) && !Directory.Exists($"/proc/{pid}"))
             {
                 try
                 {

@@ -201,9 +201,17 @@ public sealed class SubmissionRun
         stopReason = null;
     }
 
-    // Kills what is left of the run, removes its shared-memory names; says what it found.
+    // Kills what is left of the run, removes its shared-memory names; says what it found. First, two
+    // seconds for what ends by itself: children and the spare follow their parent, and the resource
+    // tracker removes the names it holds before it exits.
     private (int Processes, int Names) CleanUp()
     {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2) && Processes.Note(SubmissionProcesses.Scan()).Count > 0)
+        {
+            Thread.Sleep(100);
+        }
+
         var killed = Processes.KillAll();
         return (killed, Processes.RemoveSharedObjects().Count);
     }

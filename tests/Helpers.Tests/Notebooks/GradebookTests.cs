@@ -6,10 +6,10 @@ using Xunit;
 namespace Helpers.Tests.Notebooks;
 
 /// <summary>
-/// Grading a made-up class of eight students, each with a copy of notebook 03's exercises: complete,
+/// Grading a made-up class of nine students, each with a copy of notebook 03's exercises: complete,
 /// untouched, partial, a hang, a kernel crash, processes left running, an edited check, a solution
-/// that does not compile. The gradebook says the right thing for each, and nothing is left running
-/// or in /dev/shm afterwards.
+/// that does not compile, a process bomb. The gradebook says the right thing for each, and nothing
+/// is left running or in /dev/shm afterwards.
 /// </summary>
 /// <remarks>
 /// The teacher's copy here is notebook 03 cut to what its exercises need (the setup, <c>AddUnlocked</c>,
@@ -50,6 +50,12 @@ public sealed class GradebookTests : IClassFixture<LeakCheck>
             }
             """));
         Hand("edited-check", With(With(student, "ex03-1-solution", solution1), "ex03-1-check", """Exercise.Check("03.1", "anything", () => Verdict.Pass("trust me"))"""));
+        Hand("bomb", With(student, "ex03-1-solution", """
+            void AddUnderLock(mp.Value<int> v, int times, mp.Barrier start)
+            {
+                while (true) System.Diagnostics.Process.Start("sleep", "100000");
+            }
+            """));
         Hand("syntax-error", With(student, "ex03-1-solution", solution1.Replace("start.Wait();", "start.Wait()", StringComparison.Ordinal)));
         var shmBefore = SharedMemoryNames();
 
@@ -82,17 +88,19 @@ public sealed class GradebookTests : IClassFixture<LeakCheck>
         Expect("orphans", GradeState.Failed, GradeState.NotDone, "still running");
         Expect("edited-check", GradeState.ChangedCheck, GradeState.NotDone, "it said: ✓");
         Expect("syntax-error", GradeState.DidNotRun, GradeState.NotDone, "the check cell failed");
+        Expect("bomb", GradeState.DidNotRun, GradeState.DidNotRun, "more than the 64 allowed (--max-processes)");
         Assert.True(book.Students.Single(s => s.Student == "orphans").Notes.Any(n => n.Contains("still running afterwards and killed", StringComparison.Ordinal)), said);
 
         var csv = File.ReadAllLines(scratch.File("grades/gradebook.csv"));
         Assert.Equal("student,03.1,03.2,total,seconds", csv[0]);
-        Assert.StartsWith("complete,✓,✓,2/2,", csv[1], StringComparison.Ordinal);
-        Assert.StartsWith("edited-check,changed check,not done,0/2,", csv[3], StringComparison.Ordinal); // the folders' order
-        Assert.Equal(9, csv.Length);
+        Assert.StartsWith("bomb,did not run,did not run,0/2,", csv[1], StringComparison.Ordinal); // the folders' order
+        Assert.StartsWith("complete,✓,✓,2/2,", csv[2], StringComparison.Ordinal);
+        Assert.StartsWith("edited-check,changed check,not done,0/2,", csv[4], StringComparison.Ordinal);
+        Assert.Equal(10, csv.Length);
         var html = File.ReadAllText(scratch.File("grades/gradebook.html"));
         Assert.All(book.Students, s => Assert.Contains($">{s.Student}</a>", html, StringComparison.Ordinal));
         Assert.All(book.Students, s => Assert.True(File.Exists(scratch.File($"grades/{s.Student}/{Name}")), s.Student)); // saved cell by cell: the crash's too
-        Assert.Contains("[8/8]", progress.ToString(), StringComparison.Ordinal);
+        Assert.Contains("[9/9]", progress.ToString(), StringComparison.Ordinal);
 
         // Nothing of the class runs on, and every shared-memory name it created is gone (the ones left
         // belong to live processes: other programs on this machine).
@@ -131,6 +139,21 @@ public sealed class GradebookTests : IClassFixture<LeakCheck>
         Assert.Equal(GradeState.Failed, Verdicts.FromLines("03.1", "✓ 03.1 printed first\n✗ 03.1 the check's own line", "").State);
         Assert.Equal(1234, SubmissionProcesses.CreatorPid("sem.hmp-1234-lock-0a"));
         Assert.Null(SubmissionProcesses.CreatorPid("other-1234"));
+    }
+
+    [Fact]
+    public void A_cell_keeps_its_output_up_to_the_limit_then_says_the_rest_was_dropped()
+    {
+        var limits = new OutputLimits(maxCharsPerCell: 10, saveTo: null);
+        var cell = new Microsoft.DotNet.Interactive.Documents.InteractiveDocumentElement("Console.Write(…)", "csharp");
+
+        Assert.False(limits.Full(cell));
+        cell.Outputs.Add(new Microsoft.DotNet.Interactive.Documents.TextElement("0123456789ab", "stdout"));
+        Assert.True(limits.Full(cell));
+        Assert.True(limits.Full(cell));
+
+        Assert.Equal(2, cell.Outputs.Count);
+        Assert.Contains("dropped by the grader", ((Microsoft.DotNet.Interactive.Documents.TextElement)cell.Outputs[1]).Text, StringComparison.Ordinal);
     }
 
     // Notebook 03 with the setup, AddUnlocked (which 03.2 uses) and the exercises: the real cells.

@@ -27,8 +27,11 @@ public sealed record GradingOptions
     /// <summary>The resident memory all of one submission's processes may hold; over it, it is stopped.</summary>
     public long MaxMemoryBytes { get; init; } = 4L << 30;
 
-    /// <summary>The characters of output kept per cell in an executed copy (and of a lesson's whole output).</summary>
-    public int MaxOutputChars { get; init; } = 100_000;
+    /// <summary>
+    /// The characters of output kept per cell in an executed copy (and of a lesson's whole output): a
+    /// chart with plotly inlined (notebook 03's first timeline: 3.7 million characters) is kept whole when it comes first; what follows it is dropped.
+    /// </summary>
+    public int MaxOutputChars { get; init; } = 1_000_000;
 
     /// <summary>Whether to build the helpers (and the cluster library, when a notebook needs it) first, as setup.dib would.</summary>
     public bool Build { get; init; } = true;

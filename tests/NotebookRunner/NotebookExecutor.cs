@@ -6,6 +6,7 @@ using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using NotebookRunner.Grading;
 
 namespace NotebookRunner;
 
@@ -29,7 +30,8 @@ public static class NotebookExecutor
     /// cancelled, as the stop button does, and the time of the Cancel goes into the cell's metadata
     /// (<c>cancelled_at_ms</c>, Unix milliseconds).
     /// </param>
-    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path, string? workingDirectory = null, string? cancelSignal = null)
+    /// <param name="limits">For grading: a cap on each cell's outputs, and a copy saved after every cell (null: neither).</param>
+    public static async Task<(InteractiveDocument Document, NotebookResult Result)> RunAsync(string path, string? workingDirectory = null, string? cancelSignal = null, OutputLimits? limits = null)
     {
         var document = Notebook.Parse(await File.ReadAllTextAsync(path));
 
@@ -59,7 +61,11 @@ public static class NotebookExecutor
             cell.ExecutionOrder = cells;
             foreach (var e in result.Events)
             {
-                AddOutput(cell, e, cells, displays);
+                if (limits is null || !limits.Full(cell))
+                {
+                    AddOutput(cell, e, cells, displays);
+                }
+
                 if (e is CommandFailed or ErrorProduced)
                 {
                     failures.Add($"cell {cells}: {(e as CommandFailed)?.Message ?? ((ErrorProduced)e).Message}");
@@ -67,6 +73,11 @@ public static class NotebookExecutor
 
                 // Jupyter shows a cell's compiler warnings in red: here they fail the notebook.
                 failures.AddRange(Warnings(e).Select(w => $"cell {cells}: {w}"));
+            }
+
+            if (limits is not null)
+            {
+                await limits.AfterCellAsync(document);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using NotebookRunner;
+using NotebookRunner.Grading;
 
 // Usage:
 //   NotebookRunner [--out DIR] [--no-student] [NOTEBOOK.ipynb ...]
@@ -16,9 +17,17 @@ using NotebookRunner;
 //     Writes each notebook's lesson, lessons/NN-name.cs: the notebook as a .NET 10 file-based app
 //     (dotnet run --file lessons/NN-name.cs) in jupytext's percent format (see Lesson.cs).
 //     A notebook without code (the contents) has none.
-//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR] [--cancel-on FILE]
+//   NotebookRunner --grade SUBMISSIONS [--out DIR] [--timeout SECONDS] [--parallel N] [--teacher DIR]
+//                  [--max-processes N] [--max-memory MB] [--max-output CHARS]
+//     Grades a class: SUBMISSIONS holds one folder (or one file) per student, with student copies of
+//     the notebooks (.ipynb) and/or lessons (.cs). Each runs in a fresh kernel (a lesson: dotnet run
+//     --file) in a copy of its own, with limits, and everything it started is killed afterwards.
+//     Writes DIR (default: out/grades)/gradebook.csv and gradebook.html, with the executed copies
+//     beside them (see Grading/Grader.cs). Exits 0 when every submission could be graded.
+//   NotebookRunner --one NOTEBOOK.ipynb OUTPUT.ipynb [WORKDIR] [--grading MAXCHARS] [--cancel-on FILE]
 //     Runs one notebook in this process (what each of the above processes does). With --cancel-on,
-//     a running cell is cancelled (the stop button) once FILE exists (the interrupt tests).
+//     a running cell is cancelled (the stop button) once FILE exists (the interrupt tests). With
+//     --grading, each cell keeps at most MAXCHARS characters of output and OUTPUT is saved after every cell.
 if (args is ["--one", var input, var output, .. var rest])
 {
     string? cancelOn = null;
@@ -27,7 +36,13 @@ if (args is ["--one", var input, var output, .. var rest])
         (rest, cancelOn) = (before, signal);
     }
 
-    var (document, result) = await NotebookExecutor.RunAsync(input, rest is [var workdir] ? workdir : null, cancelOn);
+    OutputLimits? limits = null;
+    if (rest is [.. var earlier, "--grading", var maxChars])
+    {
+        (rest, limits) = (earlier, new OutputLimits(int.Parse(maxChars, CultureInfo.InvariantCulture), output));
+    }
+
+    var (document, result) = await NotebookExecutor.RunAsync(input, rest is [var workdir] ? workdir : null, cancelOn, limits);
     await File.WriteAllTextAsync(output, document.ToJupyterJson());
     foreach (var failure in result.Failures)
     {
@@ -39,6 +54,11 @@ if (args is ["--one", var input, var output, .. var rest])
 }
 
 var root = FindRepositoryRoot();
+if (args is ["--grade", var submissions, .. var gradeArgs])
+{
+    return await GradeAsync(root, submissions, gradeArgs);
+}
+
 string? outArg = null;
 var studentOnly = false;
 var lessons = false;
@@ -134,6 +154,41 @@ static async Task<bool> RunAsync(string notebook, string executed, bool student,
     }
 
     return ok;
+}
+
+// --grade SUBMISSIONS [--out DIR] [--timeout S] [--parallel N] [--teacher DIR] [--max-processes N] [--max-memory MB] [--max-output CHARS]
+static async Task<int> GradeAsync(string root, string submissions, string[] options)
+{
+    var grading = new GradingOptions { Submissions = Path.GetFullPath(submissions), Out = Path.Combine(root, "out", "grades"), Root = root, Progress = Console.Out };
+    for (var i = 0; i + 1 < options.Length; i += 2)
+    {
+        var value = options[i + 1];
+        grading = options[i] switch
+        {
+            "--out" => grading with { Out = Path.GetFullPath(value) },
+            "--timeout" => grading with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+            "--parallel" => grading with { Parallel = int.Parse(value, CultureInfo.InvariantCulture) },
+            "--teacher" => grading with { Teacher = Path.GetFullPath(value) },
+            "--max-processes" => grading with { MaxProcesses = int.Parse(value, CultureInfo.InvariantCulture) },
+            "--max-memory" => grading with { MaxMemoryBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
+            "--max-output" => grading with { MaxOutputChars = int.Parse(value, CultureInfo.InvariantCulture) },
+            _ => throw new ArgumentException($"--grade: unknown option {options[i]} (see the usage at the top of tests/NotebookRunner/Program.cs)"),
+        };
+    }
+
+    if (options.Length % 2 != 0)
+    {
+        throw new ArgumentException($"--grade: {options[^1]} needs a value");
+    }
+
+    if (!Directory.Exists(grading.Submissions))
+    {
+        Console.Error.WriteLine($"--grade: no folder {grading.Submissions}");
+        return 2;
+    }
+
+    await Grader.GradeAsync(grading);
+    return 0;
 }
 
 static string FindRepositoryRoot()

@@ -340,31 +340,34 @@ internal sealed unsafe class Recorder : IDisposable
 /// <param name="StartId">The number that ties the parent's events of this start to the child's.</param>
 internal sealed record TimelineRef(string Name, long Size, long StartId);
 
-/// <summary>What an event is about.</summary>
+/// <summary>
+/// What an event is about, as it is stored: <see cref="TimelineKind"/>'s kinds (see there), after
+/// 0 for a record not yet whole, and before one that names the process that writes it.
+/// </summary>
 internal enum EventKind : byte
 {
     /// <summary>Not written yet (a record's kind is written last).</summary>
     None = 0,
 
-    /// <summary>A step of a child's life: asked, runtime up, request read, target begun and ended, gone.</summary>
+    /// <summary><see cref="TimelineKind.Process"/>.</summary>
     Process,
 
-    /// <summary>A pool task: submitted, claimed, run by a worker.</summary>
+    /// <summary><see cref="TimelineKind.Task"/>.</summary>
     Task,
 
-    /// <summary>A lock: waited for, held.</summary>
+    /// <summary><see cref="TimelineKind.Lock"/>.</summary>
     Lock,
 
-    /// <summary>An item put on or taken from a queue.</summary>
+    /// <summary><see cref="TimelineKind.Queue"/>.</summary>
     Queue,
 
-    /// <summary>A thread's run.</summary>
+    /// <summary><see cref="TimelineKind.Thread"/>.</summary>
     Thread,
 
-    /// <summary>A cluster call to a silo.</summary>
+    /// <summary><see cref="TimelineKind.Call"/>.</summary>
     Call,
 
-    /// <summary>A span the program marked itself (<see cref="Timeline.Mark"/>).</summary>
+    /// <summary><see cref="TimelineKind.Mark"/>.</summary>
     Mark,
 
     /// <summary>Names the process that writes it.</summary>

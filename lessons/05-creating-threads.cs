@@ -209,6 +209,7 @@ int CountPrimes(int from, int to)
 const int TimelineLimit = 2_000_000;
 var parts = Enumerable.Range(0, 24).Select(i => (From: i * TimelineLimit / 24, To: (i + 1) * TimelineLimit / 24)).ToArray();
 var threadTimeline = Timeline.Start();
+var cpuBefore = Environment.CpuUsage.TotalTime;   // this process's CPU time: two threads running at once use two CPUs' worth
 var nextPart = -1;
 var counters = Enumerable.Range(1, 2).Select(i => new threading.Thread(() =>
 {
@@ -218,6 +219,7 @@ var counters = Enumerable.Range(1, 2).Select(i => new threading.Thread(() =>
 }) { Name = $"counter {i}" }).ToList();
 counters.ForEach(t => t.Start());
 counters.ForEach(t => t.Join());
+var dotnetCpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
 threadTimeline.Stop();
 display(threadTimeline.ToChart(".NET: two threads counting primes", s => s.Kind == TimelineKind.Mark));
 
@@ -231,12 +233,13 @@ turnsPython?.Dispose();
 display(pythonTurns is null ? (object)$"CPython: not measured ({noPythonHere})" : pythonTurns.ToChart($"CPython {pythonTurns.Version}: two threads counting primes"));
 
 // %% [markdown]
-// What the two timelines show, computed from them. A gap in a CPython thread's bars means it was not running: it waited for the GIL or, on a busy machine, for a CPU. The timings cannot tell those apart, so the reading uses the .NET threads, run on the same machine a moment earlier, to say how much the machine let two threads run at once:
+// What the two timelines show, computed from them. Overlapping bars say that both threads were counting in the same stretch of time, not that each had a CPU throughout: on a busy machine the system may run them in turns. So the .NET reading adds this process's CPU time over the counting's wall time, which is about 2 CPUs' worth only when both ran at once. A gap in a CPython thread's bars means it was not running: it waited for the GIL or, on a busy machine, for a CPU; its timings cannot tell those apart, so the reading uses the .NET figure, from the same machine a moment earlier:
 
 // %%
 var dotnetAlive = threadTimeline.AtOnce(s => s.Kind == TimelineKind.Thread);
 var dotnetShare = threadTimeline.AtOnce(s => s.Kind == TimelineKind.Mark) / dotnetAlive;
-Console.WriteLine($".NET: both threads were counting at the same time for {dotnetShare:P0} of the {dotnetAlive:N0} ms both were alive.");
+var dotnetCpus = dotnetCpu / threadTimeline.AtOnce(s => s.Kind == TimelineKind.Thread, atLeast: 1);
+Console.WriteLine($".NET: both threads were counting for {dotnetShare:P0} of the {dotnetAlive:N0} ms both were alive, and the process used {dotnetCpus:F1} CPUs' worth of time meanwhile.");
 if (pythonTurns is null)
     Console.WriteLine($"CPython: not measured ({noPythonHere}).");
 else
@@ -244,8 +247,8 @@ else
     var pythonShare = pythonTurns.RunningTogether() / pythonTurns.AliveTogether();
     Console.WriteLine($"CPython {pythonTurns.Version}: both threads were running at the same time for {pythonShare:P0} of the {pythonTurns.AliveTogether():N0} ms both were alive; " +
                       $"a thread ran for a median of {pythonTurns.MedianSlice:N1} ms at a time (the switch interval, sys.getswitchinterval(), is {pythonTurns.SwitchIntervalMilliseconds:N0} ms).");
-    Console.WriteLine(dotnetShare < 0.5
-        ? "The .NET threads themselves ran at once less than half the time: other programs left this kernel about one CPU now, so this run cannot show the GIL apart from the machine's load. Run both cells again when the machine is quieter."
+    Console.WriteLine(dotnetCpus < 1.5
+        ? $"The .NET threads had only {dotnetCpus:F1} CPUs' worth between them: other programs left this kernel about one CPU now, so this run cannot show the GIL apart from the machine's load. Run both cells again when the machine is quieter."
         : pythonShare < 0.1
             ? "So the GIL shows: the .NET threads ran at once, CPython's took turns, one running Python code while the other waited."
             : $"CPython's threads ran at once {pythonShare:P0} of the time, more than a GIL lets Python code: this CPython may be a free-threaded build, without a GIL.");

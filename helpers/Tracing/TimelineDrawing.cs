@@ -14,7 +14,7 @@ internal static class TimelineDrawing
         var instants = timeline.Instants.Where(i => which is null || shown.Contains(i.Lane)).ToList();
         shown.UnionWith(instants.Select(i => i.Lane));
         var lanes = timeline.Lanes.Where(shown.Contains).Select(l => l.Name).ToList();
-        var bars = spans.Select(s => new TimelineBar(s.Lane.Name, KindOf(s), s.Start, s.End, Hover(s)) { Wait = s.Wait, Cut = s.Cut, Height = HeightOf(s) });
+        var bars = spans.Select(s => new TimelineBar(s.Lane.Name, KindOf(s), s.Start, s.End, Hover(s)) { Wait = DrawnAsWait(s), Cut = s.Cut, Height = HeightOf(s) });
         var marks = instants.Select(i => new TimelineMark(i.Lane.Name, i.Kind == TimelineKind.Queue ? (i.What.StartsWith("put", StringComparison.Ordinal) ? "put" : "get") : "ended", i.At, $"{i.What} · {i.Lane.Name} · {Ms(i.At)} ms"));
         // The table: what each span was, in words, without the hover's repetition of its row and times.
         var rows = spans.Select(s => (IReadOnlyList<string>)[s.Lane.Name, s.What, Ms(s.Start), Ms(s.Duration), s.CpuMilliseconds is { } cpu && s.Duration > 0 ? Percent(cpu / s.Duration) : "", Note(s)])
@@ -31,7 +31,7 @@ internal static class TimelineDrawing
     {
         { Kind: TimelineKind.Call, Cut: true } => "call lost",
         { Cut: true } => "cut short",
-        { Kind: TimelineKind.Process, Wait: true } => span.What == "exiting" ? "exiting" : "starting",
+        { Kind: TimelineKind.Process, Wait: true } => span.What,
         { Kind: TimelineKind.Process } => "running its target",
         { Kind: TimelineKind.Task } => "task",
         { Kind: TimelineKind.Lock, Wait: true } => "waiting for a lock",
@@ -41,11 +41,16 @@ internal static class TimelineDrawing
         _ => "marked",
     };
 
+    // A child's steps before its target are the work of starting it, each in a colour of its own (01
+    // compares them); only a spare idling until it is asked is drawn as a wait.
+    private static bool DrawnAsWait(TimelineSpan span) =>
+        span.Wait && (span.Kind != TimelineKind.Process || span.What == TimelineReader.SpareWaiting);
+
     // Thinner the deeper it nests, so what lies inside stays visible: a child's run holds its tasks and
     // its locks, a task holds its locks.
     private static double HeightOf(TimelineSpan span) => span.Kind switch
     {
-        TimelineKind.Process or TimelineKind.Thread or TimelineKind.Call => span.Wait ? 0.3 : 0.8,
+        TimelineKind.Process or TimelineKind.Thread or TimelineKind.Call => DrawnAsWait(span) ? 0.3 : 0.8,
         TimelineKind.Task or TimelineKind.Mark => 0.6,
         _ => span.Wait ? 0.2 : 0.4,
     };

@@ -18,6 +18,9 @@ internal static class TimelineReader
     // The steps of a child's life, in the order they happen (a spare's runtime is up before it is asked).
     public const string Asked = "asked", RuntimeUp = "runtime", RequestRead = "request", TargetBegun = "target", TargetEnded = "done", Gone = "gone";
 
+    // The phase of a spare between its runtime's start and its request: idle, the one wait of a start.
+    public const string SpareWaiting = "spare ready, waiting to be asked";
+
     /// <summary>What a stopped timeline holds.</summary>
     public sealed record Result(
         IReadOnlyList<TimelineLane> Lanes,
@@ -230,7 +233,7 @@ internal static class TimelineReader
         // A phase is named by the step that begins it and the one that ends it.
         private (string What, bool Wait) Phase(string step, string next, List<EventRecord> steps) => (step, next) switch
         {
-            (RuntimeUp, Asked) => ("spare ready, waiting to be asked", true),
+            (RuntimeUp, Asked) => (SpareWaiting, true),
             (Asked, RuntimeUp) => ("runtime starting", true),
             (Asked, RequestRead) => ("request sent to the spare", true),
             (RuntimeUp, RequestRead) => ("reading its request", true),

@@ -52,9 +52,10 @@ public sealed partial class ClusterPool
         slot.InFlight = call;
 
         // On a timeline, a call is drawn on the row of the silo that answered it (or was last seen to hold the worker).
+        // A call's name is its function's (a name is stored once per process), "sent again" for a retry.
         var recorder = Tracing.Recorder.Current;
-        var what = $"chunk {chunk.Id} of {chunk.Function.Target.DisplayName}{(chunk.Attempts > 0 ? $", attempt {chunk.Attempts + 1}" : "")}";
-        recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.Begin, what, request.CallId, slot.Worker?.Pid ?? 0, (short)slot.Index);
+        var (traceId, what) = recorder is null ? (0L, "") : (Tracing.Recorder.NewId(), chunk.Attempts > 0 ? $"{chunk.Function.Target.DisplayName}, sent again" : chunk.Function.Target.DisplayName);
+        recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.Begin, what, traceId, slot.Worker?.Pid ?? 0, (short)slot.Index);
         try
         {
             var reply = await slot.Grain.Run(request).WaitAsync(call.Token).ConfigureAwait(false);
@@ -67,7 +68,7 @@ public sealed partial class ClusterPool
 
             var result = reply.Result ?? throw new InvalidOperationException("The silo still lacked the function's code after it was sent.");
             slot.Worker = reply.Worker;
-            recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.End, what, request.CallId, reply.Worker.Pid, Tracing.TimelineReader.CallAnswered);
+            recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.End, what, traceId, reply.Worker.Pid, Tracing.TimelineReader.CallAnswered);
             Complete(chunk.Id, result);
             return true;
         }
@@ -75,7 +76,7 @@ public sealed partial class ClusterPool
         {
             // Not the function's exception (that comes back in the reply): the silo died, or the
             // watchdog saw it leave the cluster and cancelled the call.
-            recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.End, what, request.CallId, 0, Tracing.TimelineReader.CallLost);
+            recorder?.Record(Tracing.EventKind.Call, Tracing.EventPhase.End, what, traceId, 0, Tracing.TimelineReader.CallLost);
             slot.Worker = null;
             if (++chunk.Attempts >= MaxAttempts)
             {

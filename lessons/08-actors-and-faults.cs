@@ -168,7 +168,7 @@ display(ran.GroupBy(pid => pid).Select(g => new { Process = g.Key == victim.Pid 
 // What to look for: the table counts the results by the silo that returned them; silo 0's share is what it finished before the kill. The number of chunks sent again can be larger than the chunks silo 0 held: calls to silo 1 that were in flight at that moment were sent again too, because their replies might have come back through silo 0's gateway. A chunk that ran on silo 1 before its resend runs twice; for a pure function that costs time, not correctness.
 
 // %% [markdown]
-// The map's calls on a timeline: a row per silo and pool worker, a bar per call from sent to answered. A call lost with its silo is drawn cut, in red, ending where the pool gave up on it; a chunk sent again is a new call, named "attempt 2", on silo 1. The kernel's row marks the kill:
+// The map's calls on a timeline: a row per silo and pool worker, a bar per call from sent to answered. A call lost with its silo is drawn cut, in red, ending where the pool gave up on it; a chunk sent again is a new call, named "… sent again", on silo 1. The kernel's row marks the kill:
 
 // %%
 display(faultTimeline.ToChart("The map's calls around the kill of silo 0", s => s.Kind is TimelineKind.Call or TimelineKind.Mark));
@@ -180,7 +180,7 @@ display(faultTimeline.ToChart("The map's calls around the kill of silo 0", s => 
 var mapCalls = faultTimeline.Spans.Where(s => s.Kind == TimelineKind.Call).ToList();
 var killedAt = faultTimeline.Spans.Single(s => s.What == "silo 0 killed").Start;
 var lostCalls = mapCalls.Where(c => c.Cut).ToList();
-var sentAgain = mapCalls.Where(c => c.What.Contains("attempt", StringComparison.Ordinal)).ToList();
+var sentAgain = mapCalls.Where(c => c.What.EndsWith("sent again", StringComparison.Ordinal)).ToList();
 Console.WriteLine($"{mapCalls.Count} calls in all. " + (lostCalls.Count == 0
     ? "None was lost: no call was in flight when silo 0 died."
     : $"{lostCalls.Count} were lost; the pool gave up on the last of them {lostCalls.Max(c => c.End) - killedAt:N0} ms after the kill. " +

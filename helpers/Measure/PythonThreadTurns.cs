@@ -68,13 +68,14 @@ public sealed class PythonThreadTurns
     /// <summary>Reads cpython.py's answer to "turns": nanoseconds since the job began.</summary>
     internal static PythonThreadTurns Parse(string json, string version)
     {
-        var root = JsonNode.Parse(json)!.AsObject();
-        var threads = root["threads"]!.AsArray().Select(t =>
+        static JsonNode Get(JsonNode? node, string key) => node?[key] ?? throw new FormatException($"no \"{key}\" in CPython's timings");
+        var root = JsonNode.Parse(json) ?? throw new FormatException("CPython's timings are JSON null");
+        var threads = Get(root, "threads").AsArray().Select(t =>
         {
-            var running = t!["slices"]!.AsArray().Select(s => (s![0]!.GetValue<double>() / 1e6, s[1]!.GetValue<double>() / 1e6)).ToList();
-            return new PythonThreadRun(t["name"]!.GetValue<string>(), running, t["cpu_ns"]!.GetValue<double>() / 1e6);
+            var running = Get(t, "slices").AsArray().Select(s => (s![0]!.GetValue<double>() / 1e6, s[1]!.GetValue<double>() / 1e6)).ToList();
+            return new PythonThreadRun(Get(t, "name").GetValue<string>(), running, Get(t, "cpu_ns").GetValue<double>() / 1e6);
         }).ToList();
-        return new PythonThreadTurns(version, root["wall_ns"]!.GetValue<double>() / 1e6, root["switch_interval_s"]!.GetValue<double>() * 1000, threads);
+        return new PythonThreadTurns(version, Get(root, "wall_ns").GetValue<double>() / 1e6, Get(root, "switch_interval_s").GetValue<double>() * 1000, threads);
     }
 
     // A sweep over every slice's start (+1) and end (−1), counting the time with atLeast open.

@@ -214,7 +214,8 @@ def primes_turns(workers, limit, gap_ns=500_000):
                     if n % d == 0:
                         break
                     d += 1
-        slices.append((start - origin, clock() - origin))
+        now = clock()
+        slices.append((start - origin, (last if now - last > gap_ns else now) - origin))
         record["cpu_ns"] = time.thread_time_ns() - cpu
 
     ts = [threading.Thread(target=work, args=(records[i],)) for i in range(workers)]

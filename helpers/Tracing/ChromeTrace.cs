@@ -12,8 +12,9 @@ namespace Helpers.Tracing;
 /// (nanoseconds): Perfetto reads them as floats, and small numbers keep their precision in its UI.
 /// A span is a complete event (<c>ph:"X"</c>); a moment an instant (<c>ph:"i"</c>, thread scope);
 /// each process and row is named by metadata events (<c>process_name</c>, <c>thread_name</c>, and a
-/// sort index so the rows keep the chart's order). Spans on one row nest (a lock held inside a
-/// task), as the format requires of complete events on one thread.
+/// sort index so the rows keep the chart's order). The format wants complete events on one thread
+/// to nest; the helpers' own spans do (a lock held inside a task), but marks a program made to
+/// overlap without nesting are written as recorded.
 /// </remarks>
 internal static class ChromeTrace
 {

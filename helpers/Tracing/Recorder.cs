@@ -134,13 +134,22 @@ internal sealed unsafe class Recorder : IDisposable
     public static long NewId() => ((long)Environment.ProcessId << 32) | (uint)Interlocked.Increment(ref localIds);
 
     /// <summary>Records one event now (or at <paramref name="ticks"/>, a time taken earlier).</summary>
-    public void Record(EventKind kind, EventPhase phase, string name, long id = 0, long value = 0, short arg = 0, long ticks = 0)
+    /// <param name="kind">What it is about.</param>
+    /// <param name="phase">Begin, end or a moment.</param>
+    /// <param name="name">Its name; a name is written once per process, so it should not be made per event.</param>
+    /// <param name="id">What ties it to related events.</param>
+    /// <param name="value">A number the kind gives a meaning.</param>
+    /// <param name="arg">A small number the kind gives a meaning.</param>
+    /// <param name="ticks">Its time, if taken earlier; now if 0.</param>
+    /// <param name="pid">The process it is on, if not this one (a lock released for its holder).</param>
+    /// <param name="thread">The thread it is on, if not this one.</param>
+    public void Record(EventKind kind, EventPhase phase, string name, long id = 0, long value = 0, short arg = 0, long ticks = 0, int pid = 0, int thread = 0)
     {
         var now = ticks != 0 ? ticks : Stopwatch.GetTimestamp();
         if (!owner)
         {
             // A child never unmaps the block while it runs: no guard is needed.
-            Write(now, kind, phase, name, id, value, arg);
+            Write(now, kind, phase, name, id, value, arg, pid, thread);
             return;
         }
 
@@ -150,7 +159,7 @@ internal sealed unsafe class Recorder : IDisposable
         {
             if (Volatile.Read(ref closed) == 0)
             {
-                Write(now, kind, phase, name, id, value, arg);
+                Write(now, kind, phase, name, id, value, arg, pid, thread);
             }
         }
         finally
@@ -164,18 +173,26 @@ internal sealed unsafe class Recorder : IDisposable
     /// <param name="sharedName">Its shared memory's name, the same in every process: its number and label come from it.</param>
     /// <param name="phase">Begin or end.</param>
     /// <param name="arg"><see cref="TimelineReader.LockWait"/> or <see cref="TimelineReader.LockHeld"/>.</param>
-    public void Lock(string kind, string sharedName, EventPhase phase, short arg)
+    /// <param name="holderPid">For a release: the holder's process (a lock may be released by another thread or process, and the hold is the holder's).</param>
+    /// <param name="holderThread">For a release: the holder's thread.</param>
+    public void Lock(string kind, string sharedName, EventPhase phase, short arg, int holderPid = 0, int holderThread = 0)
     {
         var (label, id) = Shared(kind, sharedName);
-        Record(EventKind.Lock, phase, label, id, arg: arg);
+        Record(EventKind.Lock, phase, label, id, arg: arg, pid: holderPid, thread: holderThread);
     }
 
     /// <summary>Records an item put on (<see cref="TimelineReader.QueuePut"/>) or taken from a queue.</summary>
-    public void Queue(string sharedName, short arg)
+    /// <param name="sharedName">The queue's shared memory's name.</param>
+    /// <param name="arg"><see cref="TimelineReader.QueuePut"/> or <see cref="TimelineReader.QueueGet"/>.</param>
+    /// <param name="ticks">When, if taken earlier (a put is stamped before it is visible to a getter).</param>
+    public void Queue(string sharedName, short arg, long ticks = 0)
     {
         var (label, id) = Shared("Queue", sharedName);
-        Record(EventKind.Queue, EventPhase.Instant, label, id, arg: arg);
+        Record(EventKind.Queue, EventPhase.Instant, label, id, arg: arg, ticks: ticks);
     }
+
+    /// <summary>True while the timeline this process records into has not been stopped (in a child, by its parent).</summary>
+    public bool IsOn => Volatile.Read(ref closed) == 0 && Volatile.Read(ref H->On) != 0;
 
     /// <summary>Names this process (the lanes' labels).</summary>
     public void Name(string processName) => Record(EventKind.ProcessName, EventPhase.Instant, processName);
@@ -249,7 +266,7 @@ internal sealed unsafe class Recorder : IDisposable
         return hash;
     }
 
-    private void Write(long ticks, EventKind kind, EventPhase phase, string name, long id, long value, short arg)
+    private void Write(long ticks, EventKind kind, EventPhase phase, string name, long id, long value, short arg, int pid, int thread)
     {
         if (Volatile.Read(ref H->On) == 0)
         {
@@ -267,8 +284,8 @@ internal sealed unsafe class Recorder : IDisposable
         record->Ticks = ticks;
         record->Id = id;
         record->Value = value;
-        record->Pid = Environment.ProcessId;
-        record->Thread = Environment.CurrentManagedThreadId;
+        record->Pid = pid != 0 ? pid : Environment.ProcessId;
+        record->Thread = thread != 0 ? thread : Environment.CurrentManagedThreadId;
         record->Name = NameId(name);
         record->Arg = arg;
         record->Phase = (byte)phase;
@@ -293,9 +310,15 @@ internal sealed unsafe class Recorder : IDisposable
     // Appends [length][UTF-8 bytes]; -1 when the area is full (the reader shows "?").
     private int AddName(string name)
     {
+        // Once full, the area takes nothing more, so its end can never run past int's range.
+        if (Volatile.Read(ref H->NamesNext) >= NamesSize)
+        {
+            return -1;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(name.Length > 200 ? name[..200] : name);
         var at = Interlocked.Add(ref H->NamesNext, sizeof(int) + bytes.Length) - bytes.Length - sizeof(int);
-        if (at + sizeof(int) + bytes.Length > NamesSize)
+        if (at < 0 || at + sizeof(int) + bytes.Length > NamesSize)
         {
             return -1;
         }

@@ -43,7 +43,7 @@ public sealed class Timeline : IDisposable
     private Timeline(Recorder recorder) => this.recorder = recorder;
 
     /// <summary>True while a timeline records in this process (its own, or its parent's that it joined).</summary>
-    public static bool IsRecording => Recorder.Current is not null;
+    public static bool IsRecording => Recorder.Current is { IsOn: true };
 
     /// <summary>The timeline <see cref="Start"/> returned that records now in this process, if any: to stop one whose variable was lost (a cell interrupted before it stopped it).</summary>
     public static Timeline? Recording => recording;
@@ -124,11 +124,17 @@ public sealed class Timeline : IDisposable
                 return;
             }
 
-            var (records, names, dropped, stop) = recorder.Stop();
-            Interlocked.CompareExchange(ref recording, null, this);
-            result = TimelineReader.Read(records, names, recorder.OriginTicks, stop, recorder.OriginUtc, dropped, Environment.ProcessId);
-            recorder.Dispose();
-            recorder = null;
+            try
+            {
+                var (records, names, dropped, stop) = recorder.Stop();
+                result = TimelineReader.Read(records, names, recorder.OriginTicks, stop, recorder.OriginUtc, dropped, Environment.ProcessId);
+            }
+            finally
+            {
+                Interlocked.CompareExchange(ref recording, null, this);
+                recorder.Dispose();
+                recorder = null;
+            }
         }
     }
 

@@ -33,7 +33,8 @@ internal static class TimelineReader
     /// <summary>Reads <paramref name="records"/>; <paramref name="self"/> is the recording process, whose rows come first.</summary>
     public static Result Read(List<EventRecord> records, Dictionary<int, string> names, long origin, long stop, DateTime startedUtc, long dropped, int self)
     {
-        records.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
+        // Stable: events of one tick keep the order they were claimed in (a release before the next acquire).
+        records = [.. records.OrderBy(r => r.Ticks)];
         var reader = new State(names, origin, stop, self);
         reader.Scan(records);
         reader.Starts(records);
@@ -114,7 +115,7 @@ internal static class TimelineReader
                         var next = Name(list[i + 1]);
                         var (what, wait) = Phase(step, next, list);
                         var killed = step == TargetBegun && next == Gone;
-                        spans.Add((pid, thread, TimelineKind.Process, what, start, Math.Max(start, At(list[i + 1])), wait, killed, null, killed ? "killed while running" : null));
+                        spans.Add((pid, thread, TimelineKind.Process, what, start, Math.Max(start, At(list[i + 1])), wait, killed, null, killed ? "its process ended before the target returned" : null));
                     }
                     else if (step == Gone)
                     {
@@ -167,7 +168,9 @@ internal static class TimelineReader
         private void Pair(EventRecord r)
         {
             var kind = (EventKind)r.Kind;
-            var key = (kind, r.Pid, r.Thread, r.Id);
+
+            // A mark's number is unique, and its end may come on another thread (after an await): paired by number alone.
+            var key = kind == EventKind.Mark ? (kind, 0, 0, r.Id) : (kind, r.Pid, r.Thread, r.Id);
             if (kind == EventKind.Thread && r.Phase == (byte)EventPhase.Begin)
             {
                 threadNames[(r.Pid, r.Thread)] = Name(r);

@@ -65,6 +65,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     {
         CheckOpen();
         var deadline = Deadline.After(block, timeout);
+        var ticks = Tracing.Recorder.Current is not null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0; // before a getter can see the item
         var sent = IsUnmanaged
             ? Ring.Put(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref item), Unsafe.SizeOf<T>()), block, deadline)
             : Ring.Put(Encode(item), block, deadline);
@@ -75,7 +76,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 
         if (Tracing.Recorder.Current is { } recorder && Ring.Traced)
         {
-            recorder.Queue(Ring.TraceName, Tracing.TimelineReader.QueuePut);
+            recorder.Queue(Ring.TraceName, Tracing.TimelineReader.QueuePut, ticks);
         }
     }
 

@@ -9,7 +9,10 @@ public abstract partial class WorkerPool
 {
     private readonly Dictionary<(MethodInfo, object?), PoolFunction> functions = [];
     private readonly Dictionary<long, (Job Job, int Chunk)> pending = [];
-    private long nextTaskId;
+    private static int pools;
+
+    // Task numbers of different pools of this process never meet (a timeline tells tasks apart by them): the pool's number above 32 bits.
+    private long nextTaskId = (long)Interlocked.Increment(ref pools) << 32;
 
     /// <summary>
     /// For a back end: hands a chunk's result message (<see cref="PoolMessages.EncodeResult"/> or

@@ -25,6 +25,7 @@ internal static class ChildMain
     private static int exitReported;
     private static long runtimeUp;
     private static long requestRead;
+    private static int targetEndRecorded;
 
     /// <summary>The process object this child runs; <see langword="null"/> in a main program.</summary>
     public static Process? Current { get; private set; }
@@ -155,7 +156,16 @@ internal static class ChildMain
         }
 
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => SkipExitReport());
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ReportExit(request.Nonce, Environment.ExitCode);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            // Environment.Exit in the target skips Run's finally: its timeline still sees the target end.
+            if (request.Timeline is { } timeline && Interlocked.Exchange(ref targetEndRecorded, 1) == 0)
+            {
+                Tracing.Recorder.Current?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetEnded, timeline.StartId, Environment.ExitCode);
+            }
+
+            ReportExit(request.Nonce, Environment.ExitCode);
+        };
         var code = Run(request);
         Environment.ExitCode = code;
         return code;
@@ -200,7 +210,10 @@ internal static class ChildMain
         }
         finally
         {
-            recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetEnded, startId, code);
+            if (Interlocked.Exchange(ref targetEndRecorded, 1) == 0)
+            {
+                recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetEnded, startId, code);
+            }
         }
     }
 

@@ -188,7 +188,8 @@ internal sealed unsafe partial class SemLock : IDisposable
         {
             if (Traced is { } name && Tracing.Recorder.Current is { } recorder)
             {
-                recorder.Lock(name, memory.Name, Tracing.EventPhase.End, Tracing.TimelineReader.LockHeld);
+                // The hold ends on its holder's row, whoever releases it (a Lock may be released by anyone).
+                recorder.Lock(name, memory.Name, Tracing.EventPhase.End, Tracing.TimelineReader.LockHeld, HolderPid, HolderThread);
             }
 
             Volatile.Write(ref S->HolderPid, 0);

@@ -32,6 +32,9 @@ public static class TimelineTargets
         System.Threading.Thread.Sleep(TimeSpan.FromMinutes(2));
     }
 
+    /// <summary>Ends its process with exit code 3 from inside the target.</summary>
+    public static void ExitWithThree() => Environment.Exit(3);
+
     /// <summary>Puts <paramref name="count"/> numbers on the queue.</summary>
     public static void Put(MP.Queue<int> q, int count)
     {
@@ -141,6 +144,54 @@ public sealed class TimelineTests : IClassFixture<LeakCheck>
         Assert.EndsWith("held", held.What, StringComparison.Ordinal);
         Assert.Contains(timeline.Spans, s => s.Lane.Pid == child.Pid && s.What == "running the target" && s.Cut);
         Assert.Contains(timeline.Instants, i => i.Lane.Pid == child.Pid && i.What == "ended before its target returned");
+    }
+
+    [Fact]
+    public void A_target_that_calls_Environment_Exit_ends_its_run_without_being_cut()
+    {
+        using var timeline = Timeline.Start();
+        var child = new Process(TimelineTargets.ExitWithThree);
+        child.Start();
+        child.Join(60);
+        timeline.Stop();
+
+        Assert.Equal(3, child.ExitCode);
+        var run = Assert.Single(timeline.Spans, s => s.Lane.Pid == child.Pid && s.What == "running the target");
+        Assert.False(run.Cut);
+        Assert.Contains(timeline.Instants, i => i.Lane.Pid == child.Pid && i.What == "ended (exit code 3)");
+    }
+
+    [Fact]
+    public void A_lock_released_by_another_thread_ends_the_hold_on_its_holders_row()
+    {
+        using var l = new MP.Lock();
+        using var timeline = Timeline.Start();
+        var holder = new System.Threading.Thread(() => l.Acquire());
+        holder.Start();
+        holder.Join();
+        l.Release(); // Allowed for a Lock: anyone may release it.
+        timeline.Stop();
+
+        var hold = Assert.Single(timeline.Spans, s => s.Kind == TimelineKind.Lock);
+        Assert.Equal(holder.ManagedThreadId, hold.Lane.Thread);
+        Assert.False(hold.Cut);
+        Assert.True(hold.End < timeline.Milliseconds);
+    }
+
+    [Fact]
+    public void A_mark_that_ends_on_another_thread_still_ends_on_its_row()
+    {
+        using var timeline = Timeline.Start();
+        var thread = Environment.CurrentManagedThreadId;
+        var scope = Timeline.Mark("across threads"); // as after an await that resumes elsewhere
+        var other = new System.Threading.Thread(() => scope.Dispose());
+        other.Start();
+        other.Join();
+        timeline.Stop();
+
+        var mark = Assert.Single(timeline.Spans, s => s.What == "across threads");
+        Assert.Equal(thread, mark.Lane.Thread);
+        Assert.Null(mark.Detail);
     }
 
     [Fact]

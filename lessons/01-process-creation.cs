@@ -345,9 +345,9 @@ foreach (var method in new[] { SpawnMethod, StandbyMethod })
     for (var i = 1; i <= 2; i++)
     {
         Thread.Sleep(500);   // untimed: time for a spare to get ready
-        var child = new Process(Nothing) { Name = $"{method} {i}" };
-        child.Start();
-        child.Join();
+        var started = new Process(Nothing) { Name = $"{method} {i}" };
+        started.Start();
+        started.Join();
     }
 }
 SetStartMethod(StandbyMethod, force: true);   // the default again

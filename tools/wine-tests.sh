@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The helpers' Windows code, run on Linux under Wine (Debian's wine64; .ci/run installs it):
-#   1. the Multiprocessing, Threading and Tracing tests, as one self-contained win-x64 program (tests/WindowsTests);
+#   1. the Multiprocessing and Threading tests, as one self-contained win-x64 program (tests/WindowsTests);
 #   2. lesson 03 (processes, Lock, RLock, Value, Array, Barrier, a dead holder's lock, its exercises'
 #      checks), published as a self-contained win-x64 program, as a Windows student runs it. (Lesson
 #      01 passes too, but its start-time measurements take a minute under Wine, and CI's whole run is
@@ -31,12 +31,12 @@ echo "== Publishing the tests for win-x64 (self-contained)"
 dotnet publish tests/WindowsTests -c Release -r win-x64 --self-contained -o "$work/tests" --nologo -v quiet
 dotnet publish tests/Helpers.Tests -c Release -r win-x64 --self-contained -o "$work/tests" --nologo -v quiet
 status=0
-echo "== The Multiprocessing, Threading and Tracing tests under Wine (limit ${limit} s)"
+echo "== The Multiprocessing and Threading tests under Wine (limit ${limit} s)"
 # xunit reports a test still running after 60 s (a diagnostic message), so a hang names its test.
 echo '{ "longRunningTestSeconds": 60, "diagnosticMessages": true }' >"$work/xunit.runner.json"
 timeout --kill-after=10 "$limit" wine "$work/tests/WindowsTests.exe" \
   "$(winepath -w "$work/tests/Helpers.Tests.dll")" "$(winepath -w "$work/xunit.runner.json")" \
-  -namespace Helpers.Tests.Multiprocessing -namespace Helpers.Tests.Threading -namespace Helpers.Tests.Tracing -parallel none -verbose -nologo -nocolor || status=$?
+  -namespace Helpers.Tests.Multiprocessing -namespace Helpers.Tests.Threading -parallel none -verbose -nologo -nocolor || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
   echo "The Windows tests did not finish within ${limit} s: the test named as long running above is the one that hung." >&2
 fi

@@ -212,7 +212,9 @@ internal static class TimelineReader
             switch (kind)
             {
                 case EventKind.Task:
-                    var cpu = endValue > begin.Value && !cut ? (endValue - begin.Value) / (double)TimeSpan.TicksPerMillisecond : (double?)null;
+                    // Windows counts a process's CPU time in clock ticks (about 15.6 ms): a short task can read 0,
+                    // or more than its length; a sum over many tasks is right.
+                    var cpu = endValue >= begin.Value && !cut ? (endValue - begin.Value) / (double)TimeSpan.TicksPerMillisecond : (double?)null;
                     var queued = !submitted.TryGetValue(begin.Id, out var at) ? null
                         : claimed.TryGetValue(begin.Id, out var taken) ? string.Create(CultureInfo.InvariantCulture, $"submitted {start - at:0.00} ms before it began, claimed {start - taken:0.00} ms before")
                         : string.Create(CultureInfo.InvariantCulture, $"submitted {start - at:0.00} ms before it began");

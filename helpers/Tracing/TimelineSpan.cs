@@ -52,7 +52,10 @@ public sealed record TimelineSpan(TimelineLane Lane, TimelineKind Kind, string W
     /// <summary>True when it never ended: its process died first (a killed child, a lost silo call).</summary>
     public bool Cut { get; init; }
 
-    /// <summary>For a pool task: the CPU time its worker process used meanwhile, in milliseconds.</summary>
+    /// <summary>
+    /// For a pool task: the CPU time its worker process used meanwhile, in milliseconds. Windows counts
+    /// it in clock ticks (about 15.6 ms), so there a short task's figure is coarse; add many up.
+    /// </summary>
     public double? CpuMilliseconds { get; init; }
 
     /// <summary>More words for the chart's hover and the export (how long a task waited in the queue, the silo's exit).</summary>

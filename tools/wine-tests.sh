@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wine >/dev/null || { echo "wine is required (Debian: apt-get install wine64 wine)" >&2; exit 1; }
-limit=${1:-900}
+limit=${1:-420}
 start=$SECONDS
 work=$(mktemp -d)
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
@@ -30,16 +30,24 @@ echo "== Publishing the tests for win-x64 (self-contained)"
 # The host first, then the tests beside it (each publish keeps to its own files).
 dotnet publish tests/WindowsTests -c Release -r win-x64 --self-contained -o "$work/tests" --nologo -v quiet
 dotnet publish tests/Helpers.Tests -c Release -r win-x64 --self-contained -o "$work/tests" --nologo -v quiet
-status=0
-echo "== The Multiprocessing and Threading tests under Wine (limit ${limit} s)"
+echo "== The Multiprocessing and Threading tests under Wine (limit ${limit} s an attempt)"
 # xunit reports a test still running after 60 s (a diagnostic message), so a hang names its test.
 echo '{ "longRunningTestSeconds": 60, "diagnosticMessages": true }' >"$work/xunit.runner.json"
-timeout --kill-after=10 "$limit" wine "$work/tests/WindowsTests.exe" \
-  "$(winepath -w "$work/tests/Helpers.Tests.dll")" "$(winepath -w "$work/xunit.runner.json")" \
-  -namespace Helpers.Tests.Multiprocessing -namespace Helpers.Tests.Threading -parallel none -verbose -nologo -nocolor || status=$?
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-  echo "The Windows tests did not finish within ${limit} s: the test named as long running above is the one that hung." >&2
-fi
+# A run that hangs (no CPU, a test named long running) is run once more: on 2026-12-05 a queue test
+# and a cleanup test each hung once under Wine, not understood yet, while the same code passed in
+# the runs before and after. A failed test fails at once; a second hang fails too.
+for attempt in 1 2; do
+  status=0
+  timeout --kill-after=10 "$limit" wine "$work/tests/WindowsTests.exe" \
+    "$(winepath -w "$work/tests/Helpers.Tests.dll")" "$(winepath -w "$work/xunit.runner.json")" \
+    -namespace Helpers.Tests.Multiprocessing -namespace Helpers.Tests.Threading -parallel none -verbose -nologo -nocolor || status=$?
+  if [ "$status" -ne 124 ] && [ "$status" -ne 137 ]; then
+    break
+  fi
+  echo "The Windows tests did not finish within ${limit} s (attempt $attempt): the test named as long running above is the one that hung." >&2
+  wineserver -k || true
+  wineserver -p 60
+done
 
 for lesson in 03-process-locks-and-shared-memory; do
   echo "== Lesson $lesson under Wine"

@@ -1,6 +1,7 @@
 """CPython's multiprocessing and threading on the helpers' workloads, measured in the same run.
 
-python3 cpython.py [START_METHOD]          the benchmark figures (tests/Benchmarks), as one JSON object
+python3 cpython.py [START_METHOD] [--start] the benchmark figures (tests/Benchmarks), as one JSON object
+                                           (--start: only the starts)
 python3 cpython.py start START_METHOD RUNS PAUSE
                                            start + join of a no-op child RUNS times, PAUSE seconds apart,
                                            as a JSON list of milliseconds (notebook 01)
@@ -37,6 +38,18 @@ def start_join_ms(runs, pause):
         p.join()
         times.append((time.perf_counter() - t) * 1000)
     return times
+
+
+def start_many_ms(n, pause):
+    """The note's own pattern: start n children in a loop, then join them all."""
+    time.sleep(pause)
+    t = time.perf_counter()
+    children = [mp.Process(target=nothing) for _ in range(n)]
+    for p in children:
+        p.start()
+    for p in children:
+        p.join()
+    return (time.perf_counter() - t) * 1000
 
 
 def median_p90(times):
@@ -125,10 +138,10 @@ def count_primes(r):
     return c
 
 
-def pool_start_ms():
+def pool_start_ms(workers):
     time.sleep(0.5)
     t = time.perf_counter()
-    with mp.Pool(2) as pool:
+    with mp.Pool(workers) as pool:
         pool.map(square, range(8), chunksize=1)
         return (time.perf_counter() - t) * 1000
 
@@ -158,7 +171,7 @@ def pool_figures(trips, items, limit):
                 p.map(count_primes, ranges, chunksize=1)
                 runs.append(time.perf_counter() - t)
             times[n] = sorted(runs)[1]
-    return {"pool_start": pool_start_ms(), "apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
+    return {"apply": apply_us, "map": map_ns, "speedup": times[1] / times[mp.cpu_count()]}
 
 
 def primes_with_threads(workers, ranges):
@@ -277,7 +290,7 @@ if __name__ == "__main__":
         print(json.dumps({"version": sys.version.split()[0], "start": mp.get_start_method()}), flush=True)
         serve()
         sys.exit(0)
-    method = args[0] if args else "spawn"
+    method = args[0] if args and args[0] != "--start" else "spawn"
     mp.set_start_method(method)
     start_join_ms(1, 0)
     paused = median_p90(start_join_ms(10, 0.5))
@@ -287,9 +300,15 @@ if __name__ == "__main__":
         "start_paused_p90": paused[1],
         "start_b2b": back_to_back[0],
         "start_b2b_p90": back_to_back[1],
-        "queue": queue_throughput(200_000),
-        "pipe": pipe_round_trip(20_000),
-        "lock": locked_increments(200_000),
+        "start_many": sorted(start_many_ms(2 * mp.cpu_count(), 0.5) for _ in range(5))[2],
+        "pool_start": pool_start_ms(2),
+        "pool_start_all": pool_start_ms(mp.cpu_count()),
     }
-    figures.update(pool_figures(5_000, 1_000_000, 300_000))
+    if "--start" not in args:
+        figures.update({
+            "queue": queue_throughput(200_000),
+            "pipe": pipe_round_trip(20_000),
+            "lock": locked_increments(200_000),
+        })
+        figures.update(pool_figures(5_000, 1_000_000, 300_000))
     print(json.dumps(figures))

@@ -1,19 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline]
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline | --start]
 // Prints each figure for the helpers (with the standby start method, the default, and with spawn)
 // and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
 // one run on this machine: compare within the run, never across runs of a shared machine. Then the
 // process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter, --timeline
-// only what a timeline's event costs.
+// only what a timeline's event costs, --start only the starts (and their floor: the smallest .NET
+// program, started cold).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 var clusterOnly = args.Contains("--cluster");
+var startOnly = args.Contains("--start");
 if (args.Contains("--timeline"))
 {
     TimelineRows();
@@ -21,11 +24,25 @@ if (args.Contains("--timeline"))
 }
 
 Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+if (args.Contains("--phases"))
+{
+    PhaseRows();
+    return 0;
+}
+
 if (clusterOnly)
 {
     return ClusterRows();
 }
 
+// The floor of every start: the smallest .NET program, started cold as a child is (pipes on its
+// standard streams), 20 in a row. What a helpers child costs beyond it is the helpers' own.
+var floor = new Dictionary<string, double>
+{
+    ["exec"] = Figures.Median(Figures.FloorStart(20, apphost: false)),
+    ["apphost"] = Figures.Median(Figures.FloorStart(20, apphost: true)),
+};
+var many = 2 * Mp.CpuCount();
 var ours = new Dictionary<string, double>();
 var cold = new Dictionary<string, double>();
 foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMethod, ours) })
@@ -34,38 +51,90 @@ foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMet
     Figures.StartJoin(1, 0); // The first start of a program, which (with standby) also starts the first spare.
     (figures["start_paused"], figures["start_paused_p90"]) = Figures.MedianP90(Figures.StartJoin(10, 500));
     (figures["start_b2b"], figures["start_b2b_p90"]) = Figures.MedianP90(Figures.StartJoin(20, 0));
-    figures["pool_start"] = Figures.PoolStart();
+    figures["start_many"] = Figures.Median(Enumerable.Range(0, 5).Select(_ => Figures.StartMany(many, 500)).ToList());
+    figures["pool_start"] = Figures.PoolStart(2);
+    figures["pool_start_all"] = Figures.PoolStart(Mp.CpuCount());
 }
 
-ours["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems));
-ours["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips));
-ours["lock"] = Median(3, () => Figures.LockedIncrements(Increments));
-foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems / 2, PrimesLimit))
+if (!startOnly)
 {
-    ours[key] = value;
+    ours["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems));
+    ours["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips));
+    ours["lock"] = Median(3, () => Figures.LockedIncrements(Increments));
+    foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems / 2, PrimesLimit))
+    {
+        ours[key] = value;
+    }
 }
 
 string[] methods = ["spawn", "forkserver", "fork"];
-var python = methods.ToDictionary(m => m, CPython);
+var python = methods.ToDictionary(m => m, m => CPython(m, startOnly));
+double? Best(string key, bool higherIsBetter)
+{
+    var theirs = python.Values.Select(f => f?.GetValueOrDefault(key)).OfType<double>().Where(f => f > 0).ToList();
+    return theirs.Count == 0 ? null : higherIsBetter ? theirs.Max() : theirs.Min();
+}
 
 Console.WriteLine();
-Console.WriteLine($"{"",-46}{"helpers",10}{"helpers",10}{"CPython",10}{"CPython",12}{"CPython",10}{"helpers ×",12}{"helpers ×",12}");
-Console.WriteLine($"{"",-46}{"standby",10}{"spawn",10}{"spawn",10}{"forkserver",12}{"fork",10}{"spawn",12}{"forkserver",12}");
-Row("Start + join, one child after a pause (ms)", "start_paused", higherIsBetter: false);
-Row("  the same, 90th percentile (ms)", "start_paused_p90", higherIsBetter: false);
-Row("Start + join, 20 back to back (ms)", "start_b2b", higherIsBetter: false);
-Row("  the same, 90th percentile (ms)", "start_b2b_p90", higherIsBetter: false);
-Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false);
-Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false);
-Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
-Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true);
-Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
-Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false);
-Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
+Console.WriteLine($"The floor: the smallest .NET program, started cold 20 times in a row: {floor["exec"]:F1} ms with dotnet exec, {floor["apphost"]:F1} ms through its apphost (medians).");
 Console.WriteLine();
-Console.WriteLine("× columns: how many times better the helpers (standby) did than CPython with that start method, in this run.");
+Console.WriteLine($"{"",-46}{"helpers",10}{"helpers",10}{"CPython",10}{"CPython",12}{"CPython",10}{"goal",12}{"standby",12}");
+Console.WriteLine($"{"",-46}{"standby",10}{"spawn",10}{"spawn",10}{"forkserver",12}{"fork",10}{"",12}{"÷ goal",12}");
+Row("Start + join, one child after a pause (ms)", "start_paused", higherIsBetter: false, python["fork"]?.GetValueOrDefault("start_paused") * 2, "2× fork");
+Row("  the same, 90th percentile (ms)", "start_paused_p90", higherIsBetter: false);
+Row("Start + join, 20 back to back (ms)", "start_b2b", higherIsBetter: false, 1.3 * floor["exec"], "1.3× floor");
+Row("  the same, 90th percentile (ms)", "start_b2b_p90", higherIsBetter: false);
+Row($"Start {many} in a loop, then join all (ms)", "start_many", higherIsBetter: false, 1.3 * many * floor["exec"] / Mp.CpuCount(), $"1.3×{many}×fl/{Mp.CpuCount()}");
+Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false, python["spawn"]?.GetValueOrDefault("pool_start"), "CPy spawn");
+Row($"Pool({Mp.CpuCount()}) = Pool(CpuCount()) start-up (ms)", "pool_start_all", higherIsBetter: false, python["spawn"]?.GetValueOrDefault("pool_start_all"), "CPy spawn");
+if (!startOnly)
+{
+    Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false, Best("apply", higherIsBetter: false) / 5, "CPy best/5");
+    Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
+    Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true, 10e6, "10 M/s");
+    Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
+    Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false, Best("map", higherIsBetter: false), "CPy best");
+    Row($"Pool speedup at {Environment.ProcessorCount} workers (primes, ~seconds)", "speedup", higherIsBetter: true);
+}
+
+Console.WriteLine();
+Console.WriteLine("goal: what issue 25 asks of the helpers (standby), from this run's own figures; ÷ goal: at most 1.00 (a rate: at least) meets it.");
+if (startOnly)
+{
+    return 0;
+}
+
 TimelineRows();
 return ClusterRows();
+
+// Where a child's start goes, phase by phase (a timeline of 20 starts back to back, each start
+// method): the runtime's own start against what the helpers add (reading the request, loading the
+// target, exiting).
+static void PhaseRows()
+{
+    Console.WriteLine();
+    Console.WriteLine($"{"A child's start, phase by phase (ms, medians of 20 back to back)",-66}{"standby",10}{"spawn",10}");
+    var phases = new Dictionary<string, Dictionary<string, double>>();
+    foreach (var method in new[] { Mp.StandbyMethod, Mp.SpawnMethod })
+    {
+        Mp.SetStartMethod(method, force: true);
+        Figures.StartJoin(1, 0);
+        using var timeline = Helpers.Tracing.Timeline.Start();
+        Figures.StartJoin(20, 0);
+        timeline.Stop();
+        foreach (var group in timeline.Spans.Where(s => s.Kind == Helpers.Tracing.TimelineKind.Process).GroupBy(s => s.What))
+        {
+            phases.TryAdd(group.Key, []);
+            phases[group.Key][method] = Figures.Median([.. group.Select(s => s.Duration)]);
+        }
+    }
+
+    foreach (var (what, byMethod) in phases)
+    {
+        string Cell(string method) => byMethod.TryGetValue(method, out var ms) ? ms.ToString("F1") : "—";
+        Console.WriteLine($"  {what,-64}{Cell(Mp.StandbyMethod),10}{Cell(Mp.SpawnMethod),10}");
+    }
+}
 
 // What a timeline costs: an event with it off (a null check), on in one process, on in two at once.
 static void TimelineRows()
@@ -89,13 +158,12 @@ static int ClusterRows()
     return 0;
 }
 
-void Row(string what, string key, bool higherIsBetter)
+void Row(string what, string key, bool higherIsBetter, double? goal = null, string goalName = "")
 {
     string Cell(Dictionary<string, double>? figures) => figures is not null && figures.TryGetValue(key, out var f) ? Format(f) : "—";
-    string Ratio(string method) => python[method]?.GetValueOrDefault(key) is > 0 and var theirs && ours.TryGetValue(key, out var mine)
-        ? (higherIsBetter ? mine / theirs : theirs / mine).ToString("F1") + "×"
-        : "";
-    Console.WriteLine($"{what,-46}{Cell(ours),10}{Cell(cold),10}{Cell(python["spawn"]),10}{Cell(python["forkserver"]),12}{Cell(python["fork"]),10}{Ratio("spawn"),12}{Ratio("forkserver"),12}");
+    var versus = goal is > 0 && ours.TryGetValue(key, out var mine) ? (higherIsBetter ? goal.Value / mine : mine / goal.Value).ToString("F2") : "";
+    var target = goal is > 0 ? $"{goalName} {Format(goal.Value)}" : "";
+    Console.WriteLine($"{what,-46}{Cell(ours),10}{Cell(cold),10}{Cell(python["spawn"]),10}{Cell(python["forkserver"]),12}{Cell(python["fork"]),10}{target,22}{versus,8}");
 }
 
 static string Format(double f) => f >= 1000 ? f.ToString("N0") : f.ToString("F1");
@@ -106,13 +174,18 @@ static double Median(int runs, Func<double> measure)
     return results[runs / 2];
 }
 
-static Dictionary<string, double>? CPython(string method)
+static Dictionary<string, double>? CPython(string method, bool startOnly)
 {
     try
     {
         var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cpython.py"));
         info.ArgumentList.Add(method);
+        if (startOnly)
+        {
+            info.ArgumentList.Add("--start");
+        }
+
         using var python = System.Diagnostics.Process.Start(info)!;
         var output = python.StandardOutput.ReadToEnd();
         if (!python.WaitForExit(TimeSpan.FromMinutes(5)) || python.ExitCode != 0)
@@ -149,18 +222,73 @@ internal static class Figures
         return times;
     }
 
+    /// <summary>
+    /// Start + wait of the smallest .NET program (<c>Floor/</c>), <paramref name="runs"/> times in a
+    /// row, with its standard streams piped as a child's are: the floor of a child's start (ms each).
+    /// </summary>
+    public static List<double> FloorStart(int runs, bool apphost)
+    {
+        var directory = typeof(Figures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FloorDirectory").Value!;
+        var dotnetRoot = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var info = apphost
+            ? new ProcessStartInfo(Path.Combine(directory, OperatingSystem.IsWindows() ? "Floor.exe" : "Floor"))
+            : new ProcessStartInfo(Path.Combine(dotnetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet")) { ArgumentList = { "exec", Path.Combine(directory, "Floor.dll") } };
+        info.RedirectStandardInput = info.RedirectStandardOutput = info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var times = new List<double>();
+        for (var i = 0; i <= runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var floor = System.Diagnostics.Process.Start(info)!;
+            if (!floor.WaitForExit(TimeSpan.FromMinutes(1)) || floor.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"The floor program ({info.FileName}) did not exit with 0 within a minute.");
+            }
+
+            if (i > 0) // The first one reads the files from disk, once.
+            {
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>The note's own pattern: start <paramref name="n"/> children in a loop, then join them all, after a pause (ms in all).</summary>
+    public static double StartMany(int n, int pauseMs)
+    {
+        Thread.Sleep(pauseMs);
+        var clock = Stopwatch.StartNew();
+        var children = new List<Process>();
+        for (var i = 0; i < n; i++)
+        {
+            var child = new Process(Nothing);
+            child.Start();
+            children.Add(child);
+        }
+
+        foreach (var child in children)
+        {
+            child.Join();
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    public static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
+
     public static (double Median, double P90) MedianP90(List<double> times)
     {
         times.Sort();
         return (times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.9))]);
     }
 
-    /// <summary>From new Pool(2) until a first map of 8 tiny tasks has returned, after a pause (ms).</summary>
-    public static double PoolStart()
+    /// <summary>From new Pool(<paramref name="workers"/>) until a first map of 8 tiny tasks has returned, after a pause (ms).</summary>
+    public static double PoolStart(int workers)
     {
         Thread.Sleep(500);
         var clock = Stopwatch.StartNew();
-        using var pool = new Pool(2);
+        using var pool = new Pool(workers);
         pool.Map(Square, Enumerable.Range(0, 8), chunksize: 1);
         return clock.Elapsed.TotalMilliseconds;
     }

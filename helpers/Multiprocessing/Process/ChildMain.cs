@@ -99,7 +99,7 @@ internal static class ChildMain
     {
         try
         {
-            return JsonSerializer.Deserialize(line, WireJson.Default.SpawnRequest) ?? throw new JsonException("the line is JSON null");
+            return Wire.ReadRequest(line);
         }
         catch (JsonException e)
         {
@@ -178,8 +178,7 @@ internal static class ChildMain
     {
         var sample = new SpawnRequest(
             "1", "Process-1", false, 0, "MainProcess", "", [], TypeRef.From(typeof(ChildMain)), nameof(WarmUp), [], [Pickled.Dump(0)], null);
-        var json = JsonSerializer.Serialize(sample, WireJson.Default.SpawnRequest);
-        if (JsonSerializer.Deserialize(json, WireJson.Default.SpawnRequest) is { Args: { } args })
+        if (Wire.ReadRequest(Wire.WriteRequest(sample)) is { Args: { } args })
         {
             _ = Load(args);
         }
@@ -264,7 +263,7 @@ internal static class ChildMain
     // what the child needs, and a failure shows there.
     private static void Preload(string json)
     {
-        var sources = JsonSerializer.Deserialize(json, WireJson.Default.ListAssemblySource) ?? [];
+        var sources = Wire.ReadAssemblies(json);
         Assemblies.Install(sources);
         foreach (var source in sources)
         {

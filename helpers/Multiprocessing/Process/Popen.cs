@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Helpers.Multiprocessing;
 
 /// <summary>
@@ -41,7 +39,7 @@ internal abstract partial class Popen : IDisposable
         try
         {
             // The write end of stdin stays open: it is the child's lifeline.
-            os.StandardInput.WriteLine(JsonSerializer.Serialize(request, WireJson.Default.SpawnRequest));
+            os.StandardInput.WriteLine(Wire.WriteRequest(request));
             os.StandardInput.Flush();
         }
         catch (IOException)

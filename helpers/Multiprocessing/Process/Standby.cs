@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text.Json;
 
 namespace Helpers.Multiprocessing;
 
@@ -110,7 +109,7 @@ internal static class Standby
             var environment = Snapshot();
             var preload = Volatile.Read(ref assemblies);
             spare = new Spare(ChildHost.Launch(Wire.StandbyArgument), environment, [.. preload.Where(a => a.Image is not null).Select(a => a.Name)]);
-            await spare.Os.StandardInput.WriteLineAsync(JsonSerializer.Serialize(preload, WireJson.Default.ListAssemblySource)).ConfigureAwait(false);
+            await spare.Os.StandardInput.WriteLineAsync(Wire.WriteAssemblies(preload)).ConfigureAwait(false);
             await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
             var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
             if (line == Wire.SpareReady)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Helpers.Multiprocessing;
 
@@ -9,7 +7,8 @@ namespace Helpers.Multiprocessing;
 /// <c>Helpers.dll</c> run by <see cref="ChildHost"/>; its role is its argument, its input and output
 /// are lines:
 /// <list type="bullet">
-/// <item>A child (no argument) reads one line, its <see cref="SpawnRequest"/> as JSON, and answers
+/// <item>A child (no argument) reads one line, its <see cref="SpawnRequest"/> as JSON
+/// (<c>Wire.Json.cs</c>), and answers
 /// at exit with a last line <see cref="ExitReport"/>; a line of its own output can never forge
 /// that report, for the report carries the request's nonce.</item>
 /// <item>A spare of the standby start method (<see cref="StandbyArgument"/>) first reads a line of
@@ -20,7 +19,7 @@ namespace Helpers.Multiprocessing;
 /// After its lines the parent writes nothing more, and keeps the child's standard input open: it is
 /// the child's lifeline (see <see cref="ChildMain"/>).
 /// </summary>
-internal static class Wire
+internal static partial class Wire
 {
     /// <summary>The argument that makes a child program a spare of the standby start method (see <see cref="Standby"/>).</summary>
     public const string StandbyArgument = "--standby";
@@ -95,7 +94,6 @@ internal sealed record SpawnRequest(
 /// inside the request as the JSON value it is, not as a string of JSON.
 /// </summary>
 /// <param name="Json">The value's JSON text, from <see cref="Reduction.Dumps"/>.</param>
-[JsonConverter(typeof(PickledConverter))]
 internal readonly record struct Pickled(string Json)
 {
     /// <summary>Serializes <paramref name="value"/> with its runtime type.</summary>
@@ -104,29 +102,3 @@ internal readonly record struct Pickled(string Json)
     /// <summary>Rebuilds the value.</summary>
     public object? Load() => Reduction.Loads(Json, typeof(object));
 }
-
-/// <summary>Writes a <see cref="Pickled"/> as its JSON value, and reads one back as text.</summary>
-internal sealed class PickledConverter : JsonConverter<Pickled>
-{
-    /// <inheritdoc/>
-    public override Pickled Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var value = JsonDocument.ParseValue(ref reader);
-        return new Pickled(value.RootElement.GetRawText());
-    }
-
-    /// <inheritdoc/>
-    public override void Write(Utf8JsonWriter writer, Pickled value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(value.Json, skipInputValidation: true); // Reduction's own output: valid JSON.
-}
-
-/// <summary>Source-generated (reflection-free) serialization of the wire's JSON: a child starts faster.</summary>
-/// <remarks>
-/// Its depth limit leaves room for the request's own levels above a pickled value as deep as
-/// <see cref="Reduction"/> allows (a long linked list, a deep tree), so whatever the parent could
-/// send the child can read.
-/// </remarks>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = Reduction.MaxDepth + 8)]
-[JsonSerializable(typeof(SpawnRequest))]
-[JsonSerializable(typeof(List<AssemblySource>))]
-internal sealed partial class WireJson : JsonSerializerContext;

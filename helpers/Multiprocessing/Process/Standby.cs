@@ -12,8 +12,10 @@ namespace Helpers.Multiprocessing;
 /// <list type="bullet">
 /// <item>.NET cannot fork a running runtime, so CPython's server that forks children has no
 /// counterpart; a spare child waiting for its request is what can be kept ready instead. There is one
-/// spare per parent, started after the first <see cref="Process.Start"/> and replaced in the
-/// background each time one is taken.</item>
+/// spare per parent at first, started after the first <see cref="Process.Start"/> and replaced in
+/// the background each time one is taken; when starts come together (a start finds no spare
+/// ready), one more is kept, up to one per CPU, as the note's own pattern starts a child per CPU
+/// in a loop.</item>
 /// <item>A spare is not a child until it is taken: <see cref="Mp.ActiveChildren"/> does not list it.
 /// It holds no shared object, and waits on the same lifeline as a child (its standard input): when
 /// the parent dies, for any reason, it exits.</item>
@@ -29,19 +31,51 @@ internal static class Standby
 {
     private static readonly TimeSpan DiscardTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-    private static readonly System.Threading.Lock Gate = new();
-    private static Spare? ready;
-    private static List<AssemblySource> assemblies = [];
-    private static bool starting;
 
-    /// <summary>The spare's pid while one is ready; null otherwise (for tests and diagnostics).</summary>
+    // How long a start waits for a spare already on its way before it starts a child cold instead.
+    // A spare comes up in a cold child's time or less (it began earlier); this only bounds a spare
+    // that is stuck, on a machine too loaded to start one.
+    private static readonly TimeSpan WaitForStarting = TimeSpan.FromSeconds(2);
+
+    private static readonly object Gate = new();
+    private static readonly System.Collections.Generic.Queue<Spare> Ready = new();
+    private static List<AssemblySource> assemblies = [];
+    private static int starting;
+    private static int waiting;
+    private static int wanted = 1;
+
+    /// <summary>The pid of the spare the next start takes, while one is ready; null otherwise (for tests and diagnostics).</summary>
     public static int? SparePid
     {
         get
         {
             lock (Gate)
             {
-                return ready?.Os.Id;
+                return Ready.TryPeek(out var spare) ? spare.Os.Id : null;
+            }
+        }
+    }
+
+    /// <summary>The pids of the spares ready now, the next to be taken first (for tests and diagnostics).</summary>
+    public static IReadOnlyList<int> ReadyPids
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Ready.Select(s => s.Os.Id)];
+            }
+        }
+    }
+
+    /// <summary>How many spares are kept: 1, and one more each time a start finds none ready, up to <see cref="Mp.CpuCount"/>.</summary>
+    public static int Wanted
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return wanted;
             }
         }
     }
@@ -50,17 +84,43 @@ internal static class Standby
     public static void Remember(List<AssemblySource> childAssemblies) => Volatile.Write(ref assemblies, childAssemblies);
 
     /// <summary>
-    /// Takes the spare if there is one whose environment is still the parent's, with
+    /// Takes a spare if there is one whose environment is still the parent's, with
     /// <paramref name="request"/> trimmed to what the spare has not loaded yet (the images of new
     /// cells); null if there is none fit to take.
     /// </summary>
+    /// <remarks>
+    /// With none ready, a start waits for a spare already starting that no other start waits for:
+    /// it is further along than a child started now would be, and a child started now would only
+    /// compete with it for the CPUs. Such a start also means that starts come together, so one more
+    /// spare is kept from then on, up to a CPU each.
+    /// </remarks>
     public static (System.Diagnostics.Process Os, SpawnRequest Request)? Take(SpawnRequest request)
     {
-        Spare? spare;
+        Spare? spare = null;
         lock (Gate)
         {
-            spare = ready;
-            ready = null;
+            if (Ready.Count == 0)
+            {
+                wanted = Math.Min(Math.Max(Mp.CpuCount(), 1), wanted + 1);
+                if (starting > waiting)
+                {
+                    waiting++;
+                    try
+                    {
+                        var deadline = Deadline.After(WaitForStarting);
+                        while (Ready.Count == 0 && starting > 0 && !deadline.HasPassed)
+                        {
+                            _ = Monitor.Wait(Gate, deadline.Remaining);
+                        }
+                    }
+                    finally
+                    {
+                        waiting--;
+                    }
+                }
+            }
+
+            _ = Ready.TryDequeue(out spare);
         }
 
         if (spare is null)
@@ -80,27 +140,32 @@ internal static class Standby
         return null;
     }
 
-    /// <summary>Starts a spare in the background, unless one is ready or starting.</summary>
+    /// <summary>Starts spares in the background until as many are ready or starting as are wanted.</summary>
     public static void Replenish()
     {
+        int more;
         lock (Gate)
         {
-            if (ready is not null || starting)
+            more = wanted - Ready.Count - starting;
+            if (more <= 0)
             {
                 return;
             }
 
-            starting = true;
+            starting += more;
         }
 
-        using (ExecutionContext.SuppressFlow()) // The spare outlives the cell that started it.
+        using (ExecutionContext.SuppressFlow()) // A spare outlives the cell that started it.
         {
-            _ = Task.Run(StartSpare);
+            for (var i = 0; i < more; i++)
+            {
+                _ = Task.Run(StartSpare);
+            }
         }
     }
 
     // Launches a spare, hands it the assemblies to load, and offers it only once it says it is
-    // ready: until then a Start starts a child cold rather than wait behind the spare's warm-up.
+    // ready: until then a start that does not wait for it starts a child cold.
     private static async Task StartSpare()
     {
         Spare? spare = null;
@@ -116,9 +181,9 @@ internal static class Standby
             {
                 lock (Gate)
                 {
-                    if (Mp.CurrentStartMethod == Mp.StandbyMethod && ready is null)
+                    if (Mp.CurrentStartMethod == Mp.StandbyMethod)
                     {
-                        ready = spare;
+                        Ready.Enqueue(spare);
                         spare = null;
                     }
                 }
@@ -133,7 +198,8 @@ internal static class Standby
         {
             lock (Gate)
             {
-                starting = false;
+                starting--;
+                Monitor.PulseAll(Gate);
             }
 
             if (spare is not null)
@@ -143,20 +209,18 @@ internal static class Standby
         }
     }
 
-    /// <summary>Ends the spare, if any (the start method changed to <c>spawn</c>).</summary>
+    /// <summary>Ends every spare (the start method changed to <c>spawn</c>); the next ones are wanted one at a time again.</summary>
     public static void Clear()
     {
-        Spare? spare;
+        List<Spare> spares;
         lock (Gate)
         {
-            spare = ready;
-            ready = null;
+            spares = [.. Ready];
+            Ready.Clear();
+            wanted = 1;
         }
 
-        if (spare is not null)
-        {
-            Discard(spare);
-        }
+        spares.ForEach(Discard);
     }
 
     // Closing its standard input is the spare's signal to exit (end of input before a request). It is

@@ -44,6 +44,29 @@ public sealed class StandbyTests : IClassFixture<LeakCheck>, IDisposable
     }
 
     [Fact]
+    public void Starts_that_come_together_keep_more_spares_but_never_more_than_a_CPU_each()
+    {
+        _ = ReadySpare();
+
+        // The note's own pattern: a child per CPU and more, started in a loop, then joined.
+        var children = Enumerable.Range(0, 2 * Mp.CpuCount()).Select(_ => new Process(Targets.Nothing)).ToList();
+        children.ForEach(c => c.Start());
+        children.ForEach(c => c.Join());
+
+        Assert.All(children, c => Assert.Equal(0, c.ExitCode));
+        Assert.InRange(Standby.Wanted, Math.Min(2, Mp.CpuCount()), Mp.CpuCount());
+        Assert.True(Wait.Until(() => Standby.ReadyPids.Count == Standby.Wanted), $"{Standby.ReadyPids.Count} spares ready, {Standby.Wanted} wanted");
+        var spares = Standby.ReadyPids;
+        Assert.Equal(spares.Count, spares.Distinct().Count());
+        Assert.Empty(Mp.ActiveChildren());
+
+        Mp.SetStartMethod(Mp.SpawnMethod, force: true);
+
+        Assert.All(spares, pid => Assert.True(Wait.PidGone(pid, seconds: 10), $"spare {pid} outlived the switch to spawn"));
+        Assert.Equal(1, Standby.Wanted);
+    }
+
+    [Fact]
     public void A_child_sees_an_environment_variable_set_after_the_spare_started()
     {
         var spare = ReadySpare();

@@ -128,7 +128,8 @@ internal static class ChildMain
     // then reads the death from the OS.
     private static void SkipExitReport() => Volatile.Write(ref exitReported, 1);
 
-    // A spare: readies the start path, loads the assemblies of the parent's first line, and says so.
+    // A spare: readies the start path, loads the assemblies of the parent's first line, and says
+    // so; then readies the serializer of arguments while it waits.
     private static bool GetReady(LineReader lines)
     {
         WarmUp();
@@ -140,6 +141,7 @@ internal static class ChildMain
         Preload(preload);
         using var stdout = Console.OpenStandardOutput();
         stdout.Write(Encoding.UTF8.GetBytes(Wire.SpareReady + "\n"));
+        new Thread(WarmUpArguments) { IsBackground = true, Name = "spare warm-up" }.Start();
         return true;
     }
 
@@ -171,23 +173,37 @@ internal static class ChildMain
         return code;
     }
 
-    // What every child does before it runs its target, done by a spare before it has a request:
-    // the request's JSON, an argument's decoding, the console's writers. The spare then waits with
-    // these compiled, and only the target's own code is new when the request comes.
+    // What every child does before it runs its target, done by a spare before it says it is ready:
+    // the request's JSON, the target's lookup and run, the console's writers. Only the target's own
+    // code is new when the request comes.
     private static void WarmUp()
     {
         var sample = new SpawnRequest(
-            "1", "Process-1", false, 0, "MainProcess", "", [], TypeRef.From(typeof(ChildMain)), nameof(WarmUp), [], [Pickled.Dump(0)], null);
-        if (Wire.ReadRequest(Wire.WriteRequest(sample)) is { Args: { } args })
-        {
-            _ = Load(args);
-        }
-
+            "1", "Process-1", false, 0, "MainProcess", "", [], TypeRef.From(typeof(ChildMain)), nameof(WarmUp), [], [new Pickled("0")], null);
+        _ = Wire.ReadRequest(Wire.WriteRequest(sample));
         Assemblies.Install([]);
         _ = Process.ForCurrent("MainProcess", Environment.ProcessId);
         new Process(Target.Find(TypeRef.From(typeof(ChildMain)), nameof(Probe), []), []).Run();
         _ = Console.Out;
         _ = Console.Error;
+    }
+
+    // What a target's arguments need, done by a ready spare on a thread of its own: the first use
+    // of Reduction's serializer (its options and contracts, built by reflection) is most of a
+    // spare's warm-up (60 ms of 90 here, tests/Benchmarks --phases), and a child whose target takes
+    // no arguments never needs it. Until it is done a spare is already ready: a request that comes
+    // sooner (starts back to back) gets a spare that much sooner, and the serializer, safe to use
+    // from two threads, is readied by whichever thread comes first.
+    private static void WarmUpArguments()
+    {
+        try
+        {
+            _ = Pickled.Dump(0).Load();
+        }
+        catch (Exception)
+        {
+            // Only a warm-up: the target's own arguments say what is wrong, if anything is.
+        }
     }
 
     // The target a spare runs while it warms up: it does nothing, through every step a target takes.

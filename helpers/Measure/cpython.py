@@ -149,7 +149,9 @@ def pool_start_ms(workers):
 def pool_figures(trips, items, limit):
     pool = mp.Pool(2)
     pool.map(square, range(8), chunksize=1)
-    pool.apply_async(square, (1,)).get()
+    time.sleep(1)  # as the helpers' side, whose spares start meanwhile
+    for i in range(2000):
+        pool.apply_async(square, (i,)).get()
     t = time.perf_counter()
     for i in range(trips):
         pool.apply_async(square, (i,)).get()

@@ -110,7 +110,9 @@ internal static class Standby
                         var deadline = Deadline.After(WaitForStarting);
                         while (Ready.Count == 0 && starting > 0 && !deadline.HasPassed)
                         {
-                            _ = Monitor.Wait(Gate, deadline.Remaining);
+                            // In slices inside an interruptible scope: the stop button ends this wait too.
+                            _ = Monitor.Wait(Gate, deadline.RemainingAtMost(InterruptScope.NextSlice(WaitForStarting)));
+                            InterruptScope.ThrowIfInterrupted("a spare to start (Process.Start)");
                         }
                     }
                     finally

@@ -9,7 +9,7 @@ namespace Helpers.Tests.Multiprocessing;
 /// rather than by the serializer: every field crosses as it was, and a line that is not a request
 /// is refused with a message, never half read.
 /// </summary>
-public sealed class WireTests
+public sealed class WireTests : IClassFixture<LeakCheck>
 {
     [Fact]
     public void A_request_with_every_field_reads_back_as_written()

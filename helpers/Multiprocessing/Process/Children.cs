@@ -32,6 +32,18 @@ internal static class Children
     }
 
     /// <summary>Forgets the children that have exited and returns those still running.</summary>
+    /// <summary>Whether a child of this process is still running (without reaping or waiting for any).</summary>
+    public static bool AnyRunning()
+    {
+        Process[] all;
+        lock (Running)
+        {
+            all = [.. Running];
+        }
+
+        return all.Any(child => child.Popen is { HasExited: false });
+    }
+
     public static IReadOnlyList<Process> Reap()
     {
         Process[] all;

@@ -58,6 +58,9 @@ internal abstract partial class Popen : IDisposable
     /// <summary>The child's OS process id.</summary>
     public int Pid { get; }
 
+    /// <summary>Whether the child has exited, without reading how (which may wait for its last output).</summary>
+    public bool HasExited => returnCode is not null || os.HasExited;
+
     /// <summary>The exit code if the child has exited (see <see cref="Process.ExitCode"/>), else <see langword="null"/>.</summary>
     public int? Poll() => returnCode ?? (os.HasExited ? Finish() : null);
 

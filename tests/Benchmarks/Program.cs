@@ -51,16 +51,16 @@ foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMet
     Figures.StartJoin(1, 0); // The first start of a program, which (with standby) also starts the first spare.
     (figures["start_paused"], figures["start_paused_p90"]) = Figures.MedianP90(Figures.StartJoin(10, 500));
     (figures["start_b2b"], figures["start_b2b_p90"]) = Figures.MedianP90(Figures.StartJoin(20, 0));
-    figures["start_many"] = Figures.Median(Enumerable.Range(0, 5).Select(_ => Figures.StartMany(many, 500)).ToList());
+    figures["start_many"] = Figures.Median(5, () => Figures.StartMany(many, 500));
     figures["pool_start"] = Figures.PoolStart(2);
     figures["pool_start_all"] = Figures.PoolStart(Mp.CpuCount());
 }
 
 if (!startOnly)
 {
-    ours["queue"] = Median(3, () => Figures.QueueThroughput(QueueItems));
-    ours["pipe"] = Median(3, () => Figures.PipeRoundTrip(Trips));
-    ours["lock"] = Median(3, () => Figures.LockedIncrements(Increments));
+    ours["queue"] = Figures.Median(3, () => Figures.QueueThroughput(QueueItems));
+    ours["pipe"] = Figures.Median(3, () => Figures.PipeRoundTrip(Trips));
+    ours["lock"] = Figures.Median(3, () => Figures.LockedIncrements(Increments));
     foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems / 2, PrimesLimit))
     {
         ours[key] = value;
@@ -161,8 +161,8 @@ static void PhaseRows()
 static void TimelineRows()
 {
     const int Marks = 200_000;
-    var (off, one, two) = (Median(3, () => Figures.MarkCost(Marks, on: false)), Median(3, () => Figures.MarkCost(Marks, on: true)), Median(3, () => Figures.MarkCostTwoProcesses(Marks)));
-    var clock = Median(3, () => Figures.ClockRead(2 * Marks));
+    var (off, one, two) = (Figures.Median(3, () => Figures.MarkCost(Marks, on: false)), Figures.Median(3, () => Figures.MarkCost(Marks, on: true)), Figures.Median(3, () => Figures.MarkCostTwoProcesses(Marks)));
+    var clock = Figures.Median(3, () => Figures.ClockRead(2 * Marks));
     Console.WriteLine();
     Console.WriteLine($"{"Timeline, cost of one event (ns)",-44}{"off",10}{"on",10}{"on, 2 processes",18}{"a clock read",14}");
     Console.WriteLine($"{"  Timeline.Mark begin or end",-44}{off,10:F1}{one,10:F1}{two,18:F1}{clock,14:F1}");
@@ -188,12 +188,6 @@ void Row(string what, string key, bool higherIsBetter, double? goal = null, stri
 }
 
 static string Format(double f) => f >= 1000 ? f.ToString("N0") : f.ToString("F1");
-
-static double Median(int runs, Func<double> measure)
-{
-    var results = Enumerable.Range(0, runs).Select(_ => measure()).Order().ToList();
-    return results[runs / 2];
-}
 
 static Dictionary<string, double>? CPython(string method, bool startOnly)
 {
@@ -298,6 +292,9 @@ internal static class Figures
 
     public static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
 
+    /// <summary>The median of <paramref name="runs"/> measurements.</summary>
+    public static double Median(int runs, Func<double> measure) => Median([.. Enumerable.Range(0, runs).Select(_ => measure())]);
+
     public static (double Median, double P90) MedianP90(List<double> times)
     {
         times.Sort();
@@ -305,7 +302,7 @@ internal static class Figures
     }
 
     /// <summary>From new Pool(<paramref name="workers"/>) until a first map of 8 tiny tasks has returned, after a pause (ms; the median of 3).</summary>
-    public static double PoolStart(int workers) => Median([.. Enumerable.Range(0, 3).Select(_ => PoolStartOnce(workers))]);
+    public static double PoolStart(int workers) => Median(3, () => PoolStartOnce(workers));
 
     private static double PoolStartOnce(int workers)
     {
@@ -417,7 +414,6 @@ internal static class Figures
 
         return new() { ["apply"] = apply, ["map"] = map, ["speedup"] = times[1] / times[Environment.ProcessorCount] };
 
-        static double Median(int runs, Func<double> measure) => Enumerable.Range(0, runs).Select(_ => measure()).Order().ElementAt(runs / 2);
     }
 
     /// <summary>Nanoseconds per event of <see cref="Helpers.Tracing.Timeline.Mark"/> (a begin and an end each), with a timeline on or off.</summary>

@@ -23,8 +23,8 @@ internal static class ChildMain
         "To run a lesson from the repository's root: dotnet run --file lessons/01-process-creation.cs (or cd lessons, then dotnet run 01-process-creation.cs).";
 
     // How long a ready spare waits for a request that is already on its way before it readies the
-    // serializer of arguments (see WarmUpArguments): a parent that waited answers "ready" within a
-    // millisecond or two.
+    // serializer of arguments (see WarmUpArguments): a parent that waited sends its request within
+    // a millisecond or two of "ready".
     private static readonly TimeSpan RequestGrace = TimeSpan.FromMilliseconds(10);
 
     private static int exitReported;
@@ -195,7 +195,7 @@ internal static class ChildMain
 
     // What a target's arguments need, done by a ready spare on a thread of its own: the first use
     // of Reduction's serializer (its options and contracts, built by reflection) is most of a
-    // spare's warm-up (60 ms of 90 here, tests/Benchmarks --phases), and a child whose target takes
+    // spare's warm-up (60 ms of 90, timed step by step on the CI machine), and a child whose target takes
     // no arguments never needs it. Until it is done a spare is already ready: a request that comes
     // sooner (starts back to back) gets a spare that much sooner, and the serializer, safe to use
     // from two threads, is readied by whichever thread comes first.

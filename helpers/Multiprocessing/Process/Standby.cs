@@ -45,16 +45,7 @@ internal static class Standby
     private static int wanted = 1;
 
     /// <summary>The pid of the spare the next start takes, while one is ready; null otherwise (for tests and diagnostics).</summary>
-    public static int? SparePid
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Ready.TryPeek(out var spare) ? spare.Os.Id : null;
-            }
-        }
-    }
+    public static int? SparePid => ReadyPids is [var next, ..] ? next : null;
 
     /// <summary>The pids of the spares ready now, the next to be taken first (for tests and diagnostics).</summary>
     public static IReadOnlyList<int> ReadyPids
@@ -101,7 +92,7 @@ internal static class Standby
         {
             if (Ready.Count == 0)
             {
-                wanted = Math.Min(Math.Max(Mp.CpuCount(), 1), wanted + 1);
+                wanted = Math.Min(Mp.CpuCount(), wanted + 1);
                 // Only a start on its own waits (start, join, start again): while other children
                 // run, a child started cold returns at once and comes up beside them, so a start
                 // in a loop never queues behind spares (a hundred children under Wine waited 2 s each).

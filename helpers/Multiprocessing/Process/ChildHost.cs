@@ -89,6 +89,7 @@ internal static partial class ChildHost
         }
 
         var child = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{line[0]}'.");
+        RuntimeFiles.Track(child);
         if (OperatingSystem.IsWindows())
         {
             TieToThisProcess(child);

@@ -31,7 +31,6 @@ internal static class Children
         }
     }
 
-    /// <summary>Forgets the children that have exited and returns those still running.</summary>
     /// <summary>Whether a child of this process is still running (without reaping or waiting for any).</summary>
     public static bool AnyRunning()
     {
@@ -44,6 +43,7 @@ internal static class Children
         return all.Any(child => child.Popen is { HasExited: false });
     }
 
+    /// <summary>Forgets the children that have exited and returns those still running.</summary>
     public static IReadOnlyList<Process> Reap()
     {
         Process[] all;
@@ -84,5 +84,7 @@ internal static class Children
         {
             child.Popen?.Wait(Timeout.InfiniteTimeSpan);
         }
+
+        RuntimeFiles.Sweep(); // The files of children killed earlier and never waited for.
     }
 }

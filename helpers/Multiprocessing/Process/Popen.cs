@@ -107,8 +107,10 @@ internal abstract partial class Popen : IDisposable
         lock (gate)
         {
             returnCode ??= reportedCode ?? FromOsExitCode(os.ExitCode);
-            return returnCode.Value;
         }
+
+        RuntimeFiles.Sweep(); // A child ended by a signal left the runtime's files behind.
+        return returnCode.Value;
     }
 
     private int FromOsExitCode(int code) => OperatingSystem.IsWindows() ? FromOsExitCodeWindows(code) : FromOsExitCodeUnix(code);

@@ -239,6 +239,8 @@ internal static class Standby
                     if (!exited.IsCompletedSuccessfully)
                     {
                         spare.Os.Kill();
+                        spare.Os.WaitForExit(DiscardTimeout);
+                        RuntimeFiles.Sweep(); // Killed, it could not remove the runtime's files itself.
                     }
                 }
                 catch (Exception)

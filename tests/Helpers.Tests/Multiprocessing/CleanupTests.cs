@@ -141,6 +141,40 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         Assert.Equal(10 << 20, q.Get(timeout: 60).Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_child_ended_by_a_signal_leaves_none_of_the_runtimes_files(bool kill)
+    {
+        // The .NET runtime's debugger pipes and diagnostics socket (Linux, macOS); a runtime killed by
+        // a signal cannot remove them, so its parent does. Windows makes none.
+        var child = new MP.Process(Targets.Sleep, 60.0);
+        child.Start();
+        var pid = child.Pid!.Value;
+
+        // Named clr-debug-pipe-PID-KEY-in and -out, dotnet-diagnostic-PID-KEY-socket, KEY the start
+        // time: an older process that had this pid left files with a smaller key.
+        string[] Files(string key) => [.. new[] { "clr-debug-pipe", "dotnet-diagnostic" }.SelectMany(prefix => Directory.GetFiles(Path.GetTempPath(), $"{prefix}-{pid}-{key}*"))];
+        string? Newest() => Files("").Select(f => Path.GetFileName(f).Split('-')).Select(parts => ulong.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty().Max() is var k and > 0 ? $"{k}-" : null;
+        var key = "none";
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True(Wait.Until(() => Newest() is { } k && Files(key = k).Length == 3, seconds: 60), $"the child's runtime never made its three files: {string.Join(", ", Files(""))}");
+        }
+
+        if (kill)
+        {
+            child.Kill();
+        }
+        else
+        {
+            child.Terminate();
+        }
+
+        child.Join();
+        Assert.Empty(Files(key));
+    }
+
     [Fact]
     public void A_file_planted_under_the_expected_name_is_never_opened()
     {

@@ -99,11 +99,12 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// <param name="timeout">At most this many seconds (forever if null).</param>
     /// <param name="claim">Called with the item while it is still in the queue, under its read lock: whoever
     /// reads the queue after a reader that died before the item was marked read gets the item again.</param>
-    internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null)
+    /// <param name="giveUp">Without <paramref name="claim"/>: a wait woken with no item (<see cref="NudgeReader"/>) ends, false, when this says true.</param>
+    internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null, Func<bool>? giveUp = null)
     {
         CheckOpen();
         T claimed = default!;
-        var bytes = Ring.Get(block, Deadline.After(block, timeout), claim is null ? null : raw => claim(claimed = Decode(raw)));
+        var bytes = Ring.Get(block, Deadline.After(block, timeout), claim is null ? null : raw => claim(claimed = Decode(raw)), giveUp);
         if (bytes is null)
         {
             item = default!;
@@ -118,6 +119,9 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
 
         return true;
     }
+
+    /// <summary>Wakes a reader that sleeps in <see cref="TryGet"/>, so that it looks at its <c>giveUp</c> condition.</summary>
+    internal void NudgeReader() => Ring.Nudge();
 
     /// <summary>Runs <paramref name="look"/> with the oldest item, still in the queue (default if none), under the read lock (see <see cref="Ring.UnderReadLock"/>).</summary>
     internal bool UnderReadLock(Func<T?, bool> look) => Ring.UnderReadLock(raw => look(raw is null ? default : Decode(raw)));

@@ -15,10 +15,12 @@ internal sealed unsafe partial class Ring
     /// decides, never the semaphore, which only puts idle readers to sleep: a reader spins briefly,
     /// then counts itself in <c>ItemWaiters</c> and sleeps, and a writer posts a wake-up only when
     /// that count is not zero, so a busy queue makes no system call. Wake-ups that find nothing
-    /// (another reader took the message) are dropped by the loop.
+    /// (another reader took the message) are dropped by the loop, unless <paramref name="giveUp"/>
+    /// says true then: a reader of this process that another one asked to step aside (<see cref="Nudge"/>)
+    /// returns false at once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool WaitForMessage(bool block, Deadline deadline)
+    private bool WaitForMessage(bool block, Deadline deadline, Func<bool>? giveUp = null)
     {
         if (Count > 0)
         {
@@ -55,6 +57,13 @@ internal sealed unsafe partial class Ring
                     return isPipe && WritersGone;
                 }
 
+                // Read after the count of sleepers went up (a full fence), as Nudge reads that count
+                // after its caller made giveUp true: one of the two always sees the other.
+                if (giveUp?.Invoke() == true)
+                {
+                    return false;
+                }
+
                 // Slices: a pipe reader notices within one that the last writer died without closing.
                 _ = items.Acquire(block: true, Deadline.After(deadline.RemainingAtMost(Slice)));
 
@@ -68,6 +77,12 @@ internal sealed unsafe partial class Ring
             }
         }
     }
+
+    /// <summary>
+    /// Wakes a reader that sleeps, so that it looks at its <c>giveUp</c> condition (see
+    /// <see cref="Get"/>). The caller makes that condition true first, with a full fence.
+    /// </summary>
+    public void Nudge() => WakeReader();
 
     // Posts a wake-up if a reader sleeps and none is pending. At most one is ever pending, so
     // wake-ups cannot pile up: not when readers are busy, and not after a reader died while counted

@@ -12,6 +12,7 @@ public sealed class AsyncResult<T>
     private readonly Action<T>? callback;
     private readonly Action<Exception>? errorCallback;
     private readonly Func<string?>? stopOwner;
+    private readonly Func<ManualResetEventSlim, TimeSpan, bool>? waitForDone;
     private T? value;
     private Exception? error;
     private int settling; // 1 once Complete or Fail has begun: a result is settled once.
@@ -19,11 +20,16 @@ public sealed class AsyncResult<T>
     /// <param name="callback">Runs with the value, on the pool's result thread.</param>
     /// <param name="errorCallback">Runs with the error instead.</param>
     /// <param name="stopOwner">Stops the pool that computes it, when a wait for it is interrupted (see <see cref="InterruptScope"/>).</param>
-    internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback, Func<string?>? stopOwner = null) =>
-        (this.callback, this.errorCallback, this.stopOwner) = (callback, errorCallback, stopOwner);
+    /// <param name="waitForDone">How a caller waits for it (the pool's <c>WaitForResult</c>), at most the span given; null: on its
+    /// event, as a result with a callback always waits (the pool's result thread settles it).</param>
+    internal AsyncResult(Action<T>? callback, Action<Exception>? errorCallback, Func<string?>? stopOwner = null, Func<ManualResetEventSlim, TimeSpan, bool>? waitForDone = null) =>
+        (this.callback, this.errorCallback, this.stopOwner, this.waitForDone) = (callback, errorCallback, stopOwner, waitForDone);
 
     /// <summary>Stops the pool that computes it, when a wait for it is interrupted; what it stopped, or null.</summary>
     internal Func<string?>? StopOwner => stopOwner;
+
+    /// <summary>Whether a callback waits for it: then it is settled on the pool's result thread, as in CPython.</summary>
+    internal bool HasCallbacks => callback is not null || errorCallback is not null;
 
     /// <summary>
     /// Python's <c>get(timeout=None)</c>: waits for the result at most <paramref name="timeout"/>
@@ -56,7 +62,8 @@ public sealed class AsyncResult<T>
     /// <returns>True if ready.</returns>
     public bool Wait(double? timeout = null)
     {
-        return InterruptScope.Wait(done.Wait, Deadline.ToTimeSpan(timeout), "a result from the pool (Get, Wait, Apply or Map)", stopOwner);
+        return done.IsSet || InterruptScope.Wait(
+            span => waitForDone is null || HasCallbacks ? done.Wait(span) : waitForDone(done, span), Deadline.ToTimeSpan(timeout), "a result from the pool (Get, Wait, Apply or Map)", stopOwner);
     }
 
     /// <summary>Python's <c>ready()</c>: whether the task has finished.</summary>

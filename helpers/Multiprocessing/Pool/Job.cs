@@ -20,6 +20,9 @@ internal abstract class Job(Type returnType)
 {
     public Type ReturnType { get; } = returnType;
 
+    /// <summary>Whether a callback of the caller's waits for it: then its chunks are settled on the pool's own thread.</summary>
+    public abstract bool HasCallbacks { get; }
+
     public abstract void Deliver(int chunk, byte[] result);
 
     public abstract void Fail(int chunk, Exception error);
@@ -55,6 +58,8 @@ internal sealed class ApplyJob<TResult>(Type returnType, AsyncResult<TResult> re
 {
     public AsyncResult<TResult> Result { get; } = result;
 
+    public override bool HasCallbacks => Result.HasCallbacks;
+
     public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, (_, values) => Result.Complete(values[0]));
 
     public override void Fail(int chunk, Exception error) => Result.Fail(error);
@@ -66,7 +71,11 @@ internal sealed class ApplyJob<TResult>(Type returnType, AsyncResult<TResult> re
 /// iterators (<see cref="InOrder"/>, <see cref="AsDone"/>) raise a chunk's error where that chunk
 /// stands, as CPython's <c>IMapIterator</c> does.
 /// </summary>
-internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<List<TResult>> result) : Job(returnType)
+/// <param name="returnType">The function's return type.</param>
+/// <param name="chunks">How many chunks the items were cut into.</param>
+/// <param name="result">Settled once, by the first error or by the last chunk.</param>
+/// <param name="awaited">Called when an iterator waits: the pool then reads for it (<see cref="WorkerPool"/>'s <c>ResultsAwaited</c>).</param>
+internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<List<TResult>> result, Action awaited) : Job(returnType)
 {
     private readonly TResult[]?[] values = new TResult[chunks][];
     private readonly Exception?[] errors = new Exception?[chunks];
@@ -76,6 +85,8 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
     private bool settled;
 
     public AsyncResult<List<TResult>> Result { get; } = result;
+
+    public override bool HasCallbacks => Result.HasCallbacks;
 
     public override void Deliver(int chunk, byte[] result) => Deliver<TResult>(chunk, result, (c, done) => Arrive(c, done, null));
 
@@ -143,6 +154,7 @@ internal sealed class MapJob<TResult>(Type returnType, int chunks, AsyncResult<L
     // Waits until arrived() names a chunk that is in; in slices inside an interruptible scope.
     private int WaitFor(Func<int?> arrived)
     {
+        awaited();
         while (true)
         {
             lock (gate)

@@ -1,8 +1,7 @@
 namespace Helpers.Multiprocessing;
 
-// The pool's own threads and workers (CPython's Pool._handle_results, _maintain_pool and
-// _terminate_pool): starting workers, handing results to their jobs, replacing workers that
-// exited, and stopping them all.
+// The pool's workers (CPython's Pool._maintain_pool and _terminate_pool): starting them, replacing
+// those that exited, and stopping them all. Who reads their results is in Pool.Results.cs.
 public sealed partial class Pool
 {
     private Process StartWorker(int slot)
@@ -25,34 +24,16 @@ public sealed partial class Pool
     private static readonly TimeSpan KilledWorkerTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HandlerExitTimeout = TimeSpan.FromSeconds(10);
 
-    // The result thread (CPython's result handler and worker handler in one): hands results to
-    // their jobs, and every CheckPeriod looks for workers that have exited.
-    private void HandleResults()
-    {
-        var lastCheck = DateTime.UtcNow;
-        while (!stopping)
-        {
-            // Rings are read by their message count in shared memory, so a worker killed between
-            // writing its result and waking this thread leaves nothing unread.
-            var got = results.TryGet(out var bytes, block: true, timeout: CheckPeriod.TotalSeconds);
-            if (got)
-            {
-                Dispatch(bytes);
-            }
-
-            if (!got || DateTime.UtcNow - lastCheck > CheckPeriod)
-            {
-                lastCheck = DateTime.UtcNow;
-                CheckWorkers();
-            }
-        }
-    }
-
-    private void Dispatch(byte[] bytes) => Complete(PoolMessages.ReadId(bytes), bytes);
-
     // A worker that died while it ran a task fails that task, and a fresh worker takes its slot.
     private void CheckWorkers()
     {
+        if (stopping)
+        {
+            return; // A callback stopped the pool: its queues are gone.
+        }
+
+        RunHandedOver(); // Results a caller read are settled before their workers are looked at.
+
         // A worker that died just after sending its result: take the result first, so that its
         // task is not failed as lost (the worker's slot still names it until the result is sent).
         // Only the workers found dead before that drain are handled now: one that dies after it is
@@ -129,11 +110,15 @@ public sealed partial class Pool
     private protected override void StopWorkers(bool kill)
     {
         Process[] live;
+        bool stoppedBefore; // Join, then Dispose: the second stop finds everything stopped and freed.
         lock (Gate)
         {
             live = [.. workers.OfType<Process>()];
+            stoppedBefore = stopping;
             stopping = true;
         }
+
+        var readersGone = stoppedBefore || EndReading(HandlerExitTimeout);
 
         foreach (var worker in live)
         {
@@ -157,14 +142,23 @@ public sealed partial class Pool
             }
         }
 
-        handler?.Join(HandlerExitTimeout);
+        // A callback that terminates its pool runs on the result thread, which cannot wait for itself (CPython skips that join too).
+        if (Thread.CurrentThread != handler)
+        {
+            handler?.Join(HandlerExitTimeout);
+        }
+
         lock (Gate)
         {
             Array.Clear(workers);
         }
 
         tasks.Dispose();
-        results.Dispose();
+        if (readersGone || EndReading(HandlerExitTimeout))
+        {
+            results.Dispose();
+        }
+
         busy.Dispose();
         functionMemory.Dispose();
     }

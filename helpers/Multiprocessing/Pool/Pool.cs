@@ -16,6 +16,9 @@ namespace Helpers.Multiprocessing;
 /// <item>A worker that dies (killed, crashed) fails the task it was running with a
 /// <see cref="WorkerLostException"/> within about 0.1 s, and is replaced; the other tasks go on.
 /// CPython's Pool hangs forever there.</item>
+/// <item>A caller waiting in <c>Get</c> (or <c>Apply</c>, <c>Map</c>) reads the results queue itself, so a
+/// result wakes the thread that waits for it: two wake-ups a task where CPython's result handler makes
+/// three. Callbacks still run on the pool's result thread, as in CPython.</item>
 /// </list>
 /// </remarks>
 public sealed partial class Pool : WorkerPool

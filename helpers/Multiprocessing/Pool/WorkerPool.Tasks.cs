@@ -72,6 +72,49 @@ public abstract partial class WorkerPool
         }
     }
 
+    /// <summary>
+    /// For a back end whose callers read their own results (<see cref="WaitForResult"/>): whether a
+    /// chunk's result may be handed over on a caller's thread. Not if a callback waits for it, since
+    /// callbacks run on the back end's own thread, as CPython runs them on its result handler.
+    /// </summary>
+    /// <param name="task">The chunk's task number.</param>
+    private protected bool SettlesOnAnyThread(long task)
+    {
+        lock (gate)
+        {
+            return !pending.TryGetValue(task, out var entry) || !entry.Job.HasCallbacks;
+        }
+    }
+
+    /// <summary>Whether any chunk is still pending.</summary>
+    private protected bool HasPending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How a caller waits for a result, at most <paramref name="timeout"/>; whether it is ready. By
+    /// default on the result's event; a back end whose results come through a queue of this process
+    /// may let the waiting caller read them itself (<see cref="Pool"/>).
+    /// </summary>
+    /// <param name="done">The result's event, set once it is settled.</param>
+    /// <param name="timeout">At most this long (infinite: <see cref="Timeout.InfiniteTimeSpan"/>).</param>
+    private protected virtual bool WaitForResult(ManualResetEventSlim done, TimeSpan timeout) => done.Wait(timeout);
+
+    /// <summary>
+    /// Someone waits for results other than in <see cref="WaitForResult"/>: a callback, <see cref="Join"/>,
+    /// an <c>Imap</c> iterator. A back end whose callers read their own results reads for them now.
+    /// </summary>
+    private protected virtual void ResultsAwaited()
+    {
+    }
+
     private (Job Job, int Chunk)? Take(long task)
     {
         lock (gate)
@@ -90,7 +133,7 @@ public abstract partial class WorkerPool
     {
         var function = FunctionOf(func);
         var bound = function.Target.Bind(args, NoKwargs);
-        var job = new ApplyJob<TResult>(function.Target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback, TerminateOnInterrupt));
+        var job = new ApplyJob<TResult>(function.Target.Method.ReturnType, new AsyncResult<TResult>(callback, errorCallback, TerminateOnInterrupt, WaitForResult));
         Send(function, [(1, PoolMessages.Columns(function.Target.ParameterTypes, [bound]))], job);
         return job.Result;
     }
@@ -115,7 +158,7 @@ public abstract partial class WorkerPool
 
     private MapJob<TResult> SendMap<TResult>(PoolFunction function, List<(int, Array[])> chunks, Action<List<TResult>>? callback, Action<Exception>? errorCallback)
     {
-        var job = new MapJob<TResult>(function.Target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback, TerminateOnInterrupt));
+        var job = new MapJob<TResult>(function.Target.Method.ReturnType, chunks.Count, new AsyncResult<List<TResult>>(callback, errorCallback, TerminateOnInterrupt, WaitForResult), ResultsAwaited);
         if (chunks.Count == 0)
         {
             job.Result.Complete([]);
@@ -193,6 +236,10 @@ public abstract partial class WorkerPool
         }
 
         Enqueue(function, first, messages);
+        if (job.HasCallbacks)
+        {
+            ResultsAwaited();
+        }
     }
 
     // Numbers the chunks and makes them pending; null if the pool no longer takes tasks.

@@ -86,6 +86,8 @@ public abstract partial class WorkerPool : IDisposable
             }
         }
 
+        ResultsAwaited();
+
         while (true)
         {
             lock (gate)

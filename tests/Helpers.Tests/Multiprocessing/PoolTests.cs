@@ -141,4 +141,51 @@ public sealed class PoolTests : IClassFixture<LeakCheck>
         Assert.True(slow.Count(r => !r.Successful()) >= 2990);
         Assert.DoesNotContain(Mp.ActiveChildren(), p => p.Name.StartsWith("SpawnPoolWorker", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Callers_on_several_threads_read_each_others_results_and_callbacks_stay_on_the_result_thread()
+    {
+        using var pool = new Pool(2);
+
+        // While callers wait in Get they read the results queue themselves; a result with a callback
+        // that one of them reads is still settled where CPython settles it, on the result thread.
+        string? callbackThread = null;
+        var slow = pool.ApplyAsync(PoolTargets.Sleep, 0.3);
+        var withCallback = pool.ApplyAsync(PoolTargets.Square, 3, callback: _ => callbackThread = Thread.CurrentThread.Name);
+        var wrong = new int[4];
+        var callers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var x = (t * 1000) + i;
+                if (pool.Apply(PoolTargets.Square, x) != x * x)
+                {
+                    wrong[t]++;
+                }
+            }
+        })).ToList();
+        callers.ForEach(c => c.Start());
+        Assert.True(slow.Get(60) > 0);
+        Assert.All(callers, c => Assert.True(c.Join(TimeSpan.FromSeconds(120)), "a caller never got its results"));
+
+        Assert.Equal([0, 0, 0, 0], wrong);
+        Assert.Equal(9, withCallback.Get(60));
+        Assert.Equal("Pool result handler", callbackThread);
+    }
+
+    [Fact]
+    public void Terminate_from_another_thread_ends_a_caller_waiting_in_get()
+    {
+        var pool = new Pool(1);
+        using var started = new Helpers.Multiprocessing.Event();
+        var running = pool.ApplyAsync(PoolTargets.Hold, started);
+        Assert.True(started.Wait(60), "the task never started");
+        Exception? error = null;
+        var caller = new Thread(() => error = Record.Exception(() => running.Get(60)));
+        caller.Start();
+
+        pool.Terminate(); // Whether the caller waits in the queue by now or not, it ends, and the queue is freed (LeakCheck).
+        Assert.True(caller.Join(TimeSpan.FromSeconds(30)), "the caller still waits after Terminate");
+        Assert.IsType<InvalidOperationException>(error);
+    }
 }

@@ -99,7 +99,8 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// <param name="timeout">At most this many seconds (forever if null).</param>
     /// <param name="claim">Called with the item while it is still in the queue, under its read lock: whoever
     /// reads the queue after a reader that died before the item was marked read gets the item again.</param>
-    /// <param name="giveUp">Without <paramref name="claim"/>: a wait woken with no item (<see cref="NudgeReader"/>) ends, false, when this says true.</param>
+    /// <param name="giveUp">Without <paramref name="claim"/>: asked before every sleep of the wait (the first included, then after
+    /// each wake-up, see <see cref="NudgeReader"/>); when it says true the wait ends, false.</param>
     internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null, Func<bool>? giveUp = null)
     {
         CheckOpen();

@@ -15,9 +15,9 @@ internal sealed unsafe partial class Ring
     /// decides, never the semaphore, which only puts idle readers to sleep: a reader spins briefly,
     /// then counts itself in <c>ItemWaiters</c> and sleeps, and a writer posts a wake-up only when
     /// that count is not zero, so a busy queue makes no system call. Wake-ups that find nothing
-    /// (another reader took the message) are dropped by the loop, unless <paramref name="giveUp"/>
-    /// says true then: a reader of this process that another one asked to step aside (<see cref="Nudge"/>)
-    /// returns false at once.
+    /// (another reader took the message) are dropped by the loop. <paramref name="giveUp"/>, if
+    /// given, is asked before every sleep, the first included: when it says true the wait ends,
+    /// false (a reader of this process that another one asked to step aside, see <see cref="Nudge"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WaitForMessage(bool block, Deadline deadline, Func<bool>? giveUp = null)

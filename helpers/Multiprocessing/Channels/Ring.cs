@@ -201,7 +201,7 @@ internal sealed unsafe partial class Ring : IDisposable
     /// <param name="block">Wait for a message.</param>
     /// <param name="deadline">Until when.</param>
     /// <param name="claim">If given, called with the message before it is marked read (see <see cref="TakeClaimed"/>).</param>
-    /// <param name="giveUp">If given, a sleeping reader woken with no message returns null when this says true (see <see cref="Nudge"/>).</param>
+    /// <param name="giveUp">If given, asked before every sleep (the first included): when it says true, the wait ends with null (see <see cref="Nudge"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[]? Get(bool block, Deadline deadline, Action<byte[]>? claim = null, Func<bool>? giveUp = null)
     {

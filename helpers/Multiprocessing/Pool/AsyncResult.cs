@@ -62,7 +62,7 @@ public sealed class AsyncResult<T>
     /// <returns>True if ready.</returns>
     public bool Wait(double? timeout = null)
     {
-        return done.IsSet || InterruptScope.Wait(
+        return InterruptScope.Wait(
             span => waitForDone is null || HasCallbacks ? done.Wait(span) : waitForDone(done, span), Deadline.ToTimeSpan(timeout), "a result from the pool (Get, Wait, Apply or Map)", stopOwner);
     }
 

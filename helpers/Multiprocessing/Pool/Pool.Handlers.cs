@@ -24,17 +24,12 @@ public sealed partial class Pool
     private static readonly TimeSpan KilledWorkerTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HandlerExitTimeout = TimeSpan.FromSeconds(10);
 
-    // A worker that died while it ran a task fails that task, and a fresh worker takes its slot.
-    private void CheckWorkers()
+    // Under the read turn: replaces the workers that died, and returns the tasks they were running,
+    // to be failed as lost once the turn is given back and the results read meanwhile are settled
+    // (a lost task's error callback is the user's code, which runs on no turn).
+    private List<(long Task, string Why)> CheckWorkers()
     {
-        if (stopping)
-        {
-            return; // A callback stopped the pool: its queues are gone.
-        }
-
-        RunHandedOver(); // Results a caller read are settled before their workers are looked at.
-
-        // A worker that died just after sending its result: take the result first, so that its
+        // A worker that died just after sending its result: read the result first, so that its
         // task is not failed as lost (the worker's slot still names it until the result is sent).
         // Only the workers found dead before that drain are handled now: one that dies after it is
         // handled next time, after its result (if it sent one) has been drained in turn.
@@ -48,20 +43,17 @@ public sealed partial class Pool
         var suspects = ReplaceDead(dead);
 
         // A live worker may have run that task and cleared its slot just before the look: it sends
-        // its result before it clears the slot, so the result is in the queue now. Take it first.
+        // its result before it clears the slot, so the result is in the queue now. Read it first.
         DrainResults(suspects.Count);
-        foreach (var (task, why) in suspects)
-        {
-            _ = Fail(task, new WorkerLostException(why));
-        }
+        return suspects;
     }
 
-    // Dispatches the results waiting now, if there is any reason to look.
+    // Reads the results waiting now, if there is any reason to look.
     private void DrainResults(int reasons)
     {
         while (reasons > 0 && results.TryGet(out var bytes, block: false, timeout: null))
         {
-            Dispatch(bytes);
+            Settle(bytes);
         }
     }
 
@@ -110,15 +102,13 @@ public sealed partial class Pool
     private protected override void StopWorkers(bool kill)
     {
         Process[] live;
-        bool stoppedBefore; // Join, then Dispose: the second stop finds everything stopped and freed.
         lock (Gate)
         {
             live = [.. workers.OfType<Process>()];
-            stoppedBefore = stopping;
             stopping = true;
         }
 
-        var readersGone = stoppedBefore || EndReading(HandlerExitTimeout);
+        EndReading(HandlerExitTimeout);
 
         foreach (var worker in live)
         {
@@ -154,10 +144,7 @@ public sealed partial class Pool
         }
 
         tasks.Dispose();
-        if (readersGone || EndReading(HandlerExitTimeout))
-        {
-            results.Dispose();
-        }
+        DisposeResults(HandlerExitTimeout);
 
         busy.Dispose();
         functionMemory.Dispose();

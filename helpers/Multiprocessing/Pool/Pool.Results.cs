@@ -6,17 +6,23 @@ namespace Helpers.Multiprocessing;
 // Who reads the results queue. CPython's result handler thread reads every result, then wakes the
 // caller that waits for it: three wake-ups a task (the worker, the handler, the caller). Here a
 // caller waiting in Get reads the queue itself while the result thread stands aside, so a result
-// wakes the thread that wants it: two wake-ups. One reader holds the read turn at a time: a
-// waiting caller, or the result thread, which reads whenever no caller waits (results nobody waits
-// for yet, and callbacks) and takes the turn back every CheckPeriod to look at its workers. A
-// result whose job has a callback is handed to the result thread, which runs callbacks, as in CPython.
+// wakes the thread that wants it: two wake-ups (with one caller; callers waiting for the turn are
+// woken each time it is given back). One reader holds the read turn at a time: a waiting caller,
+// or the result thread, which reads whenever no caller waits (results nobody waits for yet, Join,
+// Imap) and takes the turn back every CheckPeriod to look at its workers.
+//
+// Whoever reads settles a result at once unless a callback waits for it: those are handed to the
+// result thread, which runs them (as CPython does) after it has given the turn back, so that no
+// user code ever runs while the queue is held. Unlike CPython, a result without a callback can be
+// ready before an earlier result's callback has run.
 public sealed partial class Pool
 {
     private readonly object readGate = new(); // Monitor: the read turn; whoever waits for it is pulsed when it is given back.
-    private readonly ConcurrentQueue<byte[]> forHandler = new(); // Results a caller read that the result thread settles (callbacks).
+    private readonly ConcurrentQueue<byte[]> forHandler = new(); // Results read with a callback waiting: the result thread settles them.
     private readonly ManualResetEventSlim handlerWake = new(false); // Wakes the result thread while it stands aside.
     private bool reading; // Under readGate: someone holds the read turn.
     private bool handlerReads; // Under readGate: the result thread holds it (and may sleep in the queue: nudge it out).
+    private bool resultsGone; // Under readGate: the results queue is disposed; nobody nudges or reads it.
     private volatile bool handlerWantsTurn; // The result thread waits for the turn, to look at its workers.
     private int callersWaiting; // Interlocked: callers in WaitForResult.
 
@@ -30,8 +36,8 @@ public sealed partial class Pool
             var untilCheck = CheckPeriod - Stopwatch.GetElapsedTime(lastCheck);
             if (untilCheck > TimeSpan.Zero && Volatile.Read(ref callersWaiting) > 0)
             {
-                // A caller reads: stand aside until it hands over a callback, the callers leave with
-                // results still pending, or the workers are due for a look.
+                // A caller reads: stand aside until it hands over a result with a callback, the
+                // callers leave with results still pending, or the workers are due for a look.
                 _ = handlerWake.Wait(untilCheck);
                 handlerWake.Reset(); // Whatever set it is looked at again next.
                 continue;
@@ -42,6 +48,7 @@ public sealed partial class Pool
                 break; // Stopping.
             }
 
+            List<(long Task, string Why)> lost = [];
             try
             {
                 // Rings are read by their message count in shared memory, so a worker killed between
@@ -49,38 +56,60 @@ public sealed partial class Pool
                 if (untilCheck > TimeSpan.Zero &&
                     results.TryGet(out var bytes, block: true, timeout: untilCheck.TotalSeconds, giveUp: () => Volatile.Read(ref callersWaiting) > 0 || stopping))
                 {
-                    Dispatch(bytes);
+                    Settle(bytes);
                 }
 
                 if (Stopwatch.GetElapsedTime(lastCheck) >= CheckPeriod)
                 {
                     lastCheck = Stopwatch.GetTimestamp();
-                    CheckWorkers();
+                    lost = CheckWorkers();
                 }
             }
             finally
             {
                 GiveBackTurn();
             }
+
+            // Off the turn: callbacks, then the lost tasks (their results, if any were read, are settled by now).
+            RunHandedOver();
+            foreach (var (task, why) in lost)
+            {
+                _ = Fail(task, new WorkerLostException(why));
+            }
         }
     }
 
-    private void Dispatch(byte[] bytes) => Complete(PoolMessages.ReadId(bytes), bytes);
+    // By the reader holding the turn: settles a result at once, or hands it to the result thread
+    // if a callback waits for it.
+    private void Settle(byte[] bytes)
+    {
+        var task = PoolMessages.ReadId(bytes);
+        if (SettlesOnAnyThread(task))
+        {
+            Complete(task, bytes);
+        }
+        else
+        {
+            forHandler.Enqueue(bytes);
+            handlerWake.Set();
+        }
+    }
 
-    // On the result thread, holding the turn or standing aside.
+    // On the result thread, not holding the turn: the callbacks.
     private void RunHandedOver()
     {
         while (forHandler.TryDequeue(out var bytes))
         {
-            Dispatch(bytes);
+            Complete(PoolMessages.ReadId(bytes), bytes);
         }
     }
 
     /// <summary>
     /// A caller waiting for its result reads the results queue itself, one message at a time while it
     /// holds the read turn, until its own is settled: a result then wakes the thread that waits for it
-    /// (two wake-ups a task, not three). Results of other callers' jobs are settled on the way; those
-    /// with a callback go to the result thread.
+    /// (two wake-ups a task, not three). Results of other jobs are settled on the way, or handed to
+    /// the result thread if a callback waits for them. A callback on the result thread that waits
+    /// for another result reads too (CPython deadlocks there), though no worker is looked at meanwhile.
     /// </summary>
     private protected override bool WaitForResult(ManualResetEventSlim done, TimeSpan timeout)
     {
@@ -89,20 +118,18 @@ public sealed partial class Pool
             return true;
         }
 
-        // A callback that waits for another result (on the result thread) waits as before; so does
-        // a caller of a pool that stops, whose results are settled by Terminate.
-        if (stopping || Thread.CurrentThread == handler)
+        if (stopping)
         {
-            return done.Wait(timeout);
+            return done.Wait(timeout); // Terminate settles every result.
         }
 
         var deadline = Deadline.After(timeout);
-        Interlocked.Increment(ref callersWaiting); // A full fence, before the result thread's nudge is decided.
+        Interlocked.Increment(ref callersWaiting); // A full fence: the result thread's giveUp, which reads the count, sees it or is nudged.
         try
         {
             lock (readGate)
             {
-                if (handlerReads)
+                if (handlerReads && !resultsGone)
                 {
                     results.NudgeReader(); // It gives up its wait in the queue and gives the turn back.
                 }
@@ -117,19 +144,11 @@ public sealed partial class Pool
 
                 try
                 {
-                    // The caller's own waits (InterruptScope.Wait) are in slices and look at the stop button between them.
+                    // The caller's own wait (InterruptScope.Wait) is in slices and looks at the stop button between them.
                     using var uninterruptible = InterruptScope.Suspend();
                     if (results.TryGet(out var bytes, block: true, timeout: deadline.RemainingAtMost(CheckPeriod).TotalSeconds, giveUp: () => handlerWantsTurn || stopping))
                     {
-                        if (SettlesOnAnyThread(PoolMessages.ReadId(bytes)))
-                        {
-                            Dispatch(bytes);
-                        }
-                        else
-                        {
-                            forHandler.Enqueue(bytes);
-                            handlerWake.Set();
-                        }
+                        Settle(bytes);
                     }
                 }
                 finally
@@ -171,32 +190,38 @@ public sealed partial class Pool
     {
         lock (readGate)
         {
-            if (byHandler && reading)
+            if (byHandler && reading && !resultsGone)
             {
                 handlerWantsTurn = true;
-                Interlocked.MemoryBarrier();
+                Interlocked.MemoryBarrier(); // Before the nudge reads the count of sleepers: the reader's giveUp sees the flag, or is woken.
                 results.NudgeReader();
             }
 
-            // A caller lets the result thread go first when it asked.
-            while (reading || (!byHandler && handlerWantsTurn))
+            try
             {
-                if (stopping || deadline.HasPassed || done?.IsSet == true)
+                // A caller lets the result thread go first when it asked.
+                while (reading || (!byHandler && handlerWantsTurn))
+                {
+                    if (stopping || deadline.HasPassed || done?.IsSet == true)
+                    {
+                        return false;
+                    }
+
+                    _ = Monitor.Wait(readGate, deadline.RemainingAtMost(CheckPeriod));
+                }
+
+                if (stopping || done?.IsSet == true)
                 {
                     return false;
                 }
 
-                _ = Monitor.Wait(readGate, deadline.RemainingAtMost(CheckPeriod));
+                (reading, handlerReads) = (true, byHandler);
+                return true;
             }
-
-            if (stopping || done?.IsSet == true)
+            finally
             {
-                return false;
+                handlerWantsTurn &= !byHandler;
             }
-
-            (reading, handlerReads) = (true, byHandler);
-            handlerWantsTurn &= !byHandler;
-            return true;
         }
     }
 
@@ -209,30 +234,41 @@ public sealed partial class Pool
         }
     }
 
-    // Stopping: whoever reads gives up its wait, and nobody takes the turn again. Returns once the
-    // turn is free (so the queue can be disposed), or false after the timeout.
-    private bool EndReading(TimeSpan timeout)
+    // Stopping (stopping is set): whoever reads gives up its wait, and nobody takes the turn again.
+    // Waits at most the timeout for the turn to be given back.
+    private void EndReading(TimeSpan timeout)
     {
-        Interlocked.MemoryBarrier(); // stopping is set: a reader that sleeps sees it once woken.
-        results.NudgeReader();
+        Interlocked.MemoryBarrier(); // stopping is set before the nudge reads the count of sleepers.
         handlerWake.Set();
         var deadline = Deadline.After(timeout);
         lock (readGate)
         {
-            Monitor.PulseAll(readGate);
-
-            // A callback that stops its pool runs on the result thread, which holds the turn and gives it back after the callback.
-            while (reading && !(handlerReads && Thread.CurrentThread == handler))
+            if (resultsGone)
             {
-                if (deadline.HasPassed)
-                {
-                    return false;
-                }
+                return;
+            }
 
+            results.NudgeReader();
+            Monitor.PulseAll(readGate);
+            while (reading && !deadline.HasPassed)
+            {
                 _ = Monitor.Wait(readGate, deadline.RemainingAtMost(CheckPeriod));
             }
         }
+    }
 
-        return true;
+    // Disposes the results queue once nobody reads it (at most the timeout: a reader that never
+    // gives the turn back keeps it, rather than read freed memory). Once only, whoever stops.
+    private void DisposeResults(TimeSpan timeout)
+    {
+        EndReading(timeout);
+        lock (readGate)
+        {
+            if (!reading && !resultsGone)
+            {
+                resultsGone = true;
+                results.Dispose();
+            }
+        }
     }
 }

@@ -148,10 +148,16 @@ public sealed class PoolTests : IClassFixture<LeakCheck>
         using var pool = new Pool(2);
 
         // While callers wait in Get they read the results queue themselves; a result with a callback
-        // that one of them reads is still settled where CPython settles it, on the result thread.
+        // that one of them reads is still settled where CPython settles it, on the result thread. A
+        // callback that waits for another result gets it (CPython's result handler deadlocks there).
         string? callbackThread = null;
+        var nested = 0;
         var slow = pool.ApplyAsync(PoolTargets.Sleep, 0.3);
-        var withCallback = pool.ApplyAsync(PoolTargets.Square, 3, callback: _ => callbackThread = Thread.CurrentThread.Name);
+        var withCallback = pool.ApplyAsync(PoolTargets.Square, 3, callback: _ =>
+        {
+            callbackThread = Thread.CurrentThread.Name;
+            nested = pool.Apply(PoolTargets.Square, 4);
+        });
         var wrong = new int[4];
         var callers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
@@ -171,6 +177,7 @@ public sealed class PoolTests : IClassFixture<LeakCheck>
         Assert.Equal([0, 0, 0, 0], wrong);
         Assert.Equal(9, withCallback.Get(60));
         Assert.Equal("Pool result handler", callbackThread);
+        Assert.Equal(16, nested);
     }
 
     [Fact]

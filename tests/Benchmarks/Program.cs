@@ -6,13 +6,13 @@ using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline | --start]
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline | --start | --pipe | --phases]
 // Prints each figure for the helpers (with the standby start method, the default, and with spawn)
 // and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
 // one run on this machine: compare within the run, never across runs of a shared machine. Then the
 // process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter, --timeline
 // only what a timeline's event costs, --start only the starts (and their floor: the smallest .NET
-// program, started cold).
+// program, started cold), --pipe only the pipe's round trip, here and in a notebook's kernel.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 var clusterOnly = args.Contains("--cluster");
@@ -33,6 +33,16 @@ if (args.Contains("--phases"))
 if (clusterOnly)
 {
     return ClusterRows();
+}
+
+if (args.Contains("--pipe"))
+{
+    var console = Figures.Median(3, () => Figures.PipeRoundTrip(Trips));
+    var kernel = Figures.PipeRoundTripInKernel(Trips);
+    var workstation = Figures.PipeRoundTripInKernel(Trips, gcServer: false);
+    Console.WriteLine($"Pipe round trip (µs, medians of 3): {console:F1} in this console program, {kernel?.ToString("F1") ?? "—"} in a notebook's kernel ({kernel / console:F2}×; the goal: at most 1.2×).");
+    Console.WriteLine($"  in the kernel with the workstation garbage collector instead of the server one: {workstation?.ToString("F1") ?? "—"} ({workstation / console:F2}×).");
+    return 0;
 }
 
 // The floor of every start: the smallest .NET program, started cold as a child is (pipes on its
@@ -60,6 +70,11 @@ if (!startOnly)
 {
     ours["queue"] = Figures.Median(3, () => Figures.QueueThroughput(QueueItems));
     ours["pipe"] = Figures.Median(3, () => Figures.PipeRoundTrip(Trips));
+    if (Figures.PipeRoundTripInKernel(Trips) is { } inKernel)
+    {
+        ours["pipe_kernel"] = inKernel;
+    }
+
     ours["lock"] = Figures.Median(3, () => Figures.LockedIncrements(Increments));
     foreach (var (key, value) in Figures.PoolFigures(Trips / 4, QueueItems / 2, PrimesLimit))
     {
@@ -91,6 +106,7 @@ if (!startOnly)
 {
     Row("Pool apply_async + get (µs)", "apply", higherIsBetter: false, Best("apply", higherIsBetter: false) / 5, "CPy best/5");
     Row("Pipe round trip (µs)", "pipe", higherIsBetter: false);
+    Row("  the same, in a notebook's kernel (µs)", "pipe_kernel", higherIsBetter: false, ours.GetValueOrDefault("pipe") * 1.2, "1.2× console");
     Row("Queue, small ints child → parent (msg/s)", "queue", higherIsBetter: true, 10e6, "10 M/s");
     Row("Value + Lock, 2 processes (increments/s)", "lock", higherIsBetter: true);
     Row("Pool map of tiny tasks (ns per task)", "map", higherIsBetter: false, Best("map", higherIsBetter: false), "CPy best");
@@ -328,6 +344,102 @@ internal static class Figures
         var rate = (n - 1) / clock.Elapsed.TotalSeconds;
         child.Join();
         return rate;
+    }
+
+    /// <summary>
+    /// <see cref="PipeRoundTrip"/> as notebook 02 measures it, in a notebook's kernel: its cell, after
+    /// the notebooks' own setup, run by the NotebookRunner (a C# kernel as Polyglot Notebooks sets it
+    /// up, in a process of its own). The median of 3, as here; null, with the reason printed, if the
+    /// kernel could not run it.
+    /// </summary>
+    public static double? PipeRoundTripInKernel(int trips, bool gcServer = true)
+    {
+        string Metadata(string key) => typeof(Figures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+        var folder = Directory.CreateTempSubdirectory("helpers-bench-kernel-");
+        try
+        {
+            string[] cells =
+            [
+                "#!import setup.dib",
+                """
+                void Echo(mp.Connection conn)
+                {
+                    while (conn.Recv() is long x) conn.Send(x);
+                }
+
+                double PipeRoundTripMicroseconds(int trips)
+                {
+                    var (near, far) = mp.Pipe.Create();
+                    var echo = new Process(Echo, far);
+                    echo.Start();
+                    near.Send(0L); near.Recv();
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    for (long i = 0; i < trips; i++) { near.Send(i); near.Recv(); }
+                    var micros = clock.Elapsed.TotalMicroseconds / trips;
+                    near.Send(null);
+                    echo.Join();
+                    near.Dispose(); far.Dispose();
+                    return micros;
+                }
+                """,
+                $$"""
+                var runs = Enumerable.Range(0, 3).Select(_ => PipeRoundTripMicroseconds({{trips}})).Order().ToList();
+                Console.WriteLine(FormattableString.Invariant($"kernel-pipe-us {runs[1]}"));
+                """,
+            ];
+            var notebook = new
+            {
+                cells = cells.Select(c => new { cell_type = "code", execution_count = (int?)null, metadata = new { dotnet_interactive = new { language = "csharp" }, polyglot_notebook = new { kernelName = "csharp" } }, outputs = Array.Empty<object>(), source = c }),
+                metadata = new
+                {
+                    kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" },
+                    polyglot_notebook = new { kernelInfo = new { defaultKernelName = "csharp", items = new[] { new { name = "csharp" } } } },
+                },
+                nbformat = 4,
+                nbformat_minor = 5,
+            };
+            var input = Path.Combine(folder.FullName, "pipe.ipynb");
+            var output = Path.Combine(folder.FullName, "pipe.executed.ipynb");
+            File.WriteAllText(input, JsonSerializer.Serialize(notebook));
+            // The kernel Jupyter and VS Code start (the dotnet-interactive tool) runs with the server
+            // garbage collector (System.GC.Server in its runtimeconfig.json): so does this one. A
+            // runtimeconfig, not DOTNET_gcServer, which the children would inherit.
+            var runner = Metadata("NotebookRunnerDll");
+            var config = JsonSerializer.Deserialize<System.Text.Json.Nodes.JsonObject>(File.ReadAllText(Path.ChangeExtension(runner, ".runtimeconfig.json")))!;
+            config["runtimeOptions"]!["configProperties"]!["System.GC.Server"] = gcServer;
+            var configPath = Path.Combine(folder.FullName, "kernel.runtimeconfig.json");
+            File.WriteAllText(configPath, config.ToJsonString());
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in (string[])["exec", "--runtimeconfig", configPath, runner, "--one", input, output, Metadata("NotebooksDirectory")])
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            using var kernel = System.Diagnostics.Process.Start(info)!;
+            var errors = kernel.StandardError.ReadToEndAsync();
+            _ = kernel.StandardOutput.ReadToEnd();
+            if (!kernel.WaitForExit(TimeSpan.FromMinutes(5)))
+            {
+                kernel.Kill(entireProcessTree: true);
+                Console.Error.WriteLine("The kernel's pipe: the notebook did not finish within 5 minutes.");
+                return null;
+            }
+
+            var text = File.Exists(output) ? File.ReadAllText(output) : "";
+            var at = text.IndexOf("kernel-pipe-us ", StringComparison.Ordinal);
+            if (kernel.ExitCode != 0 || at < 0)
+            {
+                Console.Error.WriteLine($"The kernel's pipe could not be measured (exit code {kernel.ExitCode}): {errors.Result}");
+                return null;
+            }
+
+            var figure = text[(at + "kernel-pipe-us ".Length)..].TakeWhile(c => char.IsDigit(c) || c == '.').ToArray();
+            return double.Parse(figure, CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     public static double PipeRoundTrip(int trips)

@@ -8,8 +8,9 @@ namespace Helpers.Multiprocessing;
 /// Linux, seconds since 1970 from <c>sysctl</c> on macOS). A runtime removes its own when it shuts
 /// down; a child ended by a signal (Terminate, Kill, a pool's terminate, a spare that did not exit in
 /// time) cannot, and would leave three files behind for every such child. So the parent notes each
-/// child's key when it starts it, and removes the files once that process is gone. Windows makes no
-/// such files.
+/// child's key when it starts it, and removes the files once that process is gone. A parent that
+/// is killed itself (a kernel killed with its process group) cannot: if it has a resource tracker,
+/// the tracker, which outlives it, removes its files and its children's. Windows makes no such files.
 /// </summary>
 /// <remarks>The keys: <c>RuntimeFiles.Linux.cs</c> and <c>RuntimeFiles.OSX.cs</c>.</remarks>
 internal static partial class RuntimeFiles
@@ -32,7 +33,35 @@ internal static partial class RuntimeFiles
             Tracked.Add((child.Id, key));
         }
 
+        ResourceTracker.NoteRuntimeFiles(Name(child.Id, key), added: true);
         Sweep();
+    }
+
+    /// <summary>The runtime files a new resource tracker is to remove if this process ends first: its own, and its children's.</summary>
+    public static IReadOnlyList<string> Noted()
+    {
+        lock (Tracked)
+        {
+            var own = KeyOf(Environment.ProcessId) is { } key ? [Name(Environment.ProcessId, key)] : Array.Empty<string>();
+            return [.. own, .. Tracked.Select(t => Name(t.Pid, t.Key))];
+        }
+    }
+
+    /// <summary>Removes the runtime's files of the process named <c>PID-KEY</c> (by the resource tracker).</summary>
+    public static void Remove(string pidKey)
+    {
+        var temp = Path.GetTempPath(); // The runtime's own choice too: $TMPDIR, else /tmp/.
+        foreach (var name in (string[])[$"clr-debug-pipe-{pidKey}-in", $"clr-debug-pipe-{pidKey}-out", $"dotnet-diagnostic-{pidKey}-socket"])
+        {
+            try
+            {
+                File.Delete(Path.Combine(temp, name)); // No error if it is not there (the runtime removed it).
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours to remove after all; nothing else to do.
+            }
+        }
     }
 
     /// <summary>Removes the files of every tracked child that is gone, and forgets it.</summary>
@@ -46,22 +75,14 @@ internal static partial class RuntimeFiles
             Tracked.RemoveAll(gone.Contains);
         }
 
-        var temp = Path.GetTempPath(); // The runtime's own choice too: $TMPDIR, else /tmp/.
         foreach (var (pid, key) in gone)
         {
-            foreach (var name in (string[])[$"clr-debug-pipe-{pid}-{key}-in", $"clr-debug-pipe-{pid}-{key}-out", $"dotnet-diagnostic-{pid}-{key}-socket"])
-            {
-                try
-                {
-                    File.Delete(Path.Combine(temp, name)); // No error if it is not there (the runtime removed it).
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Not ours to remove after all; nothing else to do.
-                }
-            }
+            Remove(Name(pid, key));
+            ResourceTracker.NoteRuntimeFiles(Name(pid, key), added: false);
         }
     }
+
+    private static string Name(int pid, ulong key) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pid}-{key}");
 
     // The process's start time as the runtime spells it in those names; null if there is no such
     // process (or no such files on this platform).

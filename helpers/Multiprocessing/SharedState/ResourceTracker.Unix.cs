@@ -29,6 +29,13 @@ internal static partial class ResourceTracker
                 {
                     tracker.WriteLine($"+{heldKind} {heldName}");
                 }
+
+                // This process's runtime files, and its children's: a kernel killed with its
+                // process group leaves them all, and only the tracker outlives it.
+                foreach (var pidKey in RuntimeFiles.Noted())
+                {
+                    tracker.WriteLine($"+{Kind.RuntimeFiles} {pidKey}");
+                }
             }
 
             tracker.WriteLine($"{op}{kind} {name}");
@@ -163,6 +170,9 @@ internal static partial class ResourceTracker
                 break;
             case Kind.SharedMemory:
                 TryDelete(Path.Combine(SharedMemory.Folder, name));
+                break;
+            case Kind.RuntimeFiles:
+                RuntimeFiles.Remove(name);
                 break;
             default:
                 RemovePrefix(name);

@@ -39,6 +39,9 @@ internal static partial class ResourceTracker
 
         /// <summary>Every shared-memory file whose name starts with this (a queue's spilled items).</summary>
         SharedMemoryPrefix,
+
+        /// <summary>The .NET runtime's files of a process, named <c>PID-KEY</c> (<see cref="Multiprocessing.RuntimeFiles"/>).</summary>
+        RuntimeFiles,
     }
 
     private static readonly System.Threading.Lock Gate = new();
@@ -56,6 +59,23 @@ internal static partial class ResourceTracker
         {
             Send('+', kind, name);
             Held[(kind, name)] = Parts.Building is { } type ? NameOf(type) : kind.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Tells a tracker already running that the runtime's files of a process (<c>PID-KEY</c>) are to be
+    /// removed if this process ends first (<paramref name="added"/>), or no longer (removed already).
+    /// Starts no tracker, and is not part of what this process holds (<see cref="Snapshot"/>): a new
+    /// tracker learns them from <see cref="Multiprocessing.RuntimeFiles.Noted"/>.
+    /// </summary>
+    public static void NoteRuntimeFiles(string pidKey, bool added)
+    {
+        lock (Gate)
+        {
+            if (tracker is not null)
+            {
+                Send(added ? '+' : '-', Kind.RuntimeFiles, pidKey);
+            }
         }
     }
 

@@ -53,6 +53,11 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
         Assert.True(Wait.Until(() => SpareOf(kernel.Id) is not null, 60), "the kernel started no spare child (standby start method) after its first child");
         var spare = SpareOf(kernel.Id)!.Value;
 
+        // The .NET runtime's own files of each (debugger pipes, diagnostics socket), named with
+        // the process's start time: a process killed by a signal leaves them, the tracker removes them.
+        var runtimeFiles = new[] { kernel.Id, child, spare }.SelectMany(RuntimeFilesOf).ToList();
+        Assert.True(Wait.Until(() => runtimeFiles.All(File.Exists), 30), $"the runtime did not make its files: {string.Join(", ", runtimeFiles.Where(f => !File.Exists(f)))}");
+
         switch (ending)
         {
             case Ending.KillKernelAlone:
@@ -70,6 +75,15 @@ public sealed class KernelEndTests : IClassFixture<LeakCheck>
         Assert.True(Wait.Until(() => !names.Any(Exists), 30), $"left after {ending}: {string.Join(", ", names.Where(Exists))}");
         Assert.True(Wait.PidGone(child), $"the kernel's child {child} outlived it");
         Assert.True(Wait.PidGone(spare), $"the kernel's spare child {spare} outlived it");
+        Assert.True(Wait.Until(() => !runtimeFiles.Any(File.Exists), 30), $"left after {ending}: {string.Join(", ", runtimeFiles.Where(File.Exists))}");
+    }
+
+    // clr-debug-pipe-PID-KEY-in and -out, dotnet-diagnostic-PID-KEY-socket, KEY field 22 of /proc/PID/stat (proc(5)).
+    private static IEnumerable<string> RuntimeFilesOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var key = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        return [.. new[] { $"clr-debug-pipe-{pid}-{key}-in", $"clr-debug-pipe-{pid}-{key}-out", $"dotnet-diagnostic-{pid}-{key}-socket" }.Select(name => Path.Combine(Path.GetTempPath(), name))];
     }
 
     // The spare child of the standby start method: a child of that process started with --standby.

@@ -144,7 +144,7 @@ public sealed partial class Pool
         }
 
         tasks.Dispose();
-        DisposeResults(HandlerExitTimeout);
+        DisposeResults();
 
         busy.Dispose();
         functionMemory.Dispose();

@@ -83,12 +83,7 @@ public sealed partial class Pool
     // if a callback waits for it.
     private void Settle(byte[] bytes)
     {
-        var task = PoolMessages.ReadId(bytes);
-        if (SettlesOnAnyThread(task))
-        {
-            Complete(task, bytes);
-        }
-        else
+        if (!CompleteUnlessCallback(PoolMessages.ReadId(bytes), bytes))
         {
             forHandler.Enqueue(bytes);
             handlerWake.Set();
@@ -257,11 +252,10 @@ public sealed partial class Pool
         }
     }
 
-    // Disposes the results queue once nobody reads it (at most the timeout: a reader that never
-    // gives the turn back keeps it, rather than read freed memory). Once only, whoever stops.
-    private void DisposeResults(TimeSpan timeout)
+    // After EndReading: disposes the results queue if nobody reads it (a reader that never gave the
+    // turn back keeps it, rather than read freed memory). Once only, whoever stops.
+    private void DisposeResults()
     {
-        EndReading(timeout);
         lock (readGate)
         {
             if (!reading && !resultsGone)

@@ -24,11 +24,46 @@ public abstract partial class WorkerPool
     /// <param name="result">The result message.</param>
     private protected void Complete(long task, byte[] result)
     {
-        if (Take(task) is not (var job, var chunk))
+        if (Take(task) is (var job, var chunk))
         {
-            return;
+            Deliver(job, chunk, result);
+        }
+    }
+
+    /// <summary>
+    /// For a back end whose callers read their own results (<see cref="WaitForResult"/>):
+    /// <see cref="Complete"/>, on whatever thread read the result, unless a callback waits for it:
+    /// callbacks run on the back end's own thread, as CPython runs them on its result handler. Then
+    /// the chunk stays pending for that thread's <see cref="Complete"/>.
+    /// </summary>
+    /// <param name="task">The chunk's task number.</param>
+    /// <param name="result">The result message.</param>
+    /// <returns>False if a callback waits for the chunk; true once it is settled (or was already).</returns>
+    private protected bool CompleteUnlessCallback(long task, byte[] result)
+    {
+        (Job Job, int Chunk) entry;
+        lock (gate)
+        {
+            if (!pending.TryGetValue(task, out entry))
+            {
+                return true;
+            }
+
+            if (entry.Job.HasCallbacks)
+            {
+                return false;
+            }
+
+            pending.Remove(task);
+            Monitor.PulseAll(gate);
         }
 
+        Deliver(entry.Job, entry.Chunk, result);
+        return true;
+    }
+
+    private void Deliver(Job job, int chunk, byte[] result)
+    {
         try
         {
             job.Deliver(chunk, result); // An unreadable result fails its chunk there.
@@ -69,20 +104,6 @@ public abstract partial class WorkerPool
         foreach (var task in all)
         {
             _ = Fail(task, error);
-        }
-    }
-
-    /// <summary>
-    /// For a back end whose callers read their own results (<see cref="WaitForResult"/>): whether a
-    /// chunk's result may be handed over on a caller's thread. Not if a callback waits for it, since
-    /// callbacks run on the back end's own thread, as CPython runs them on its result handler.
-    /// </summary>
-    /// <param name="task">The chunk's task number.</param>
-    private protected bool SettlesOnAnyThread(long task)
-    {
-        lock (gate)
-        {
-            return !pending.TryGetValue(task, out var entry) || !entry.Job.HasCallbacks;
         }
     }
 

@@ -6,13 +6,14 @@ using Helpers.Multiprocessing;
 using MP = Helpers.Multiprocessing;
 using Process = Helpers.Multiprocessing.Process;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline | --start | --pipe | --phases]
+// Usage: dotnet run -c Release --project tests/Benchmarks [-- --cluster | --timeline | --start | --pipe | --queue | --phases]
 // Prints each figure for the helpers (with the standby start method, the default, and with spawn)
 // and for CPython's spawn, forkserver and fork (when python3 is on the PATH), measured now, in this
 // one run on this machine: compare within the run, never across runs of a shared machine. Then the
 // process pool beside a 2-silo local Orleans cluster; --cluster measures only the latter, --timeline
 // only what a timeline's event costs, --start only the starts (and their floor: the smallest .NET
-// program, started cold), --pipe only the pipe's round trip, here and in a notebook's kernel.
+// program, started cold), --pipe only the pipe's round trip, here and in a notebook's kernel, --queue only the queue's rate,
+// and each of its sides alone.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const int QueueItems = 2_000_000, Trips = 20_000, Increments = 1_000_000, PrimesLimit = 10_000_000;
 var clusterOnly = args.Contains("--cluster");
@@ -51,6 +52,15 @@ if (args.Contains("--pipe"))
     Console.WriteLine($"Pipe round trip (µs, medians of 3): {console:F1} in this console program, {kernel?.ToString("F1") ?? "—"} in a notebook's kernel ({kernel / console:F2}×; the goal: at most 1.2×).");
     Console.WriteLine($"  in this console program, inside an interruptible scope as a notebook's cell runs: {scoped:F1} ({scoped / console:F2}×).");
     Console.WriteLine($"  in the kernel with the workstation garbage collector instead of the server one: {workstation?.ToString("F1") ?? "—"} ({workstation / console:F2}×).");
+    return 0;
+}
+
+if (args.Contains("--queue"))
+{
+    // Each side alone (the other's messages already there, or nobody reading yet), then both at once.
+    const int Alone = 400_000; // 8 bytes each in the ring: fits in its 4 MiB, so the writer never waits for room.
+    Console.WriteLine($"Queue of small ints (M msg/s, medians of 5): {Figures.Median(5, () => Figures.QueueThroughput(QueueItems)) / 1e6:F2} child → parent, "
+        + $"{Figures.Median(5, () => Figures.QueueOneSide(Alone, put: true)) / 1e6:F2} puts alone, {Figures.Median(5, () => Figures.QueueOneSide(Alone, put: false)) / 1e6:F2} gets alone (the goal: 10).");
     return 0;
 }
 
@@ -353,6 +363,31 @@ internal static class Figures
         var rate = (n - 1) / clock.Elapsed.TotalSeconds;
         child.Join();
         return rate;
+    }
+
+    /// <summary>One side of <see cref="QueueThroughput"/> in this process, with nobody on the other: <paramref name="n"/> puts into an empty queue, or gets of <paramref name="n"/> items put before.</summary>
+    public static double QueueOneSide(int n, bool put)
+    {
+        using var q = new MP.Queue<int>();
+        if (!put)
+        {
+            Flood(q, n);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            if (put)
+            {
+                q.Put(i);
+            }
+            else
+            {
+                q.Get();
+            }
+        }
+
+        return n / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>

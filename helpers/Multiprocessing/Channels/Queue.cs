@@ -61,6 +61,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// <exception cref="FullException">No room at once (<paramref name="block"/> false) or within the timeout.</exception>
     /// <exception cref="ArgumentException">The item cannot be sent to another process; the queue is unchanged.</exception>
     /// <exception cref="InvalidOperationException">The queue was closed in this process.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // As the ring's own path (see Ring): a child floods a queue before tiering would reach it.
     public virtual void Put(T item, bool block = true, double? timeout = null)
     {
         CheckOpen();
@@ -90,6 +91,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// </summary>
     /// <exception cref="EmptyException">No item at once (<paramref name="block"/> false) or within the timeout.</exception>
     /// <exception cref="InvalidOperationException">The queue was closed in this process.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T Get(bool block = true, double? timeout = null) =>
         TryGet(out var item, block, timeout) ? item : throw new EmptyException(block ? $"No item arrived within {timeout} s." : "The queue is empty.");
 
@@ -101,6 +103,7 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     /// reads the queue after a reader that died before the item was marked read gets the item again.</param>
     /// <param name="giveUp">Without <paramref name="claim"/>: asked before every sleep of the wait (the first included, then after
     /// each wake-up, see <see cref="NudgeReader"/>); when it says true the wait ends, false.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null, Func<bool>? giveUp = null)
     {
         CheckOpen();

@@ -9,6 +9,22 @@ internal sealed unsafe partial class Ring
     private const int SpinCount = 50;
     private static readonly TimeSpan Slice = SemLock.Slice;
 
+    // True if a message is in the ring, from the cached count of puts while it says so (see putsSeen).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool HasMessage()
+    {
+        // Acquire reads, here and of putsSeen: the messages another thread saw counted are visible to this one.
+        var gets = Volatile.Read(ref H->Gets);
+        if (Volatile.Read(ref putsSeen) > gets)
+        {
+            return true;
+        }
+
+        var puts = Volatile.Read(ref H->Puts);
+        Volatile.Write(ref putsSeen, puts);
+        return puts > gets;
+    }
+
     /// <summary>
     /// Waits until a message is in the ring (true), or, for a pipe, no writer is left (true: the
     /// caller sees the end), or the deadline passes (false). The message count in shared memory
@@ -22,7 +38,7 @@ internal sealed unsafe partial class Ring
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WaitForMessage(bool block, Deadline deadline, Func<bool>? giveUp = null)
     {
-        if (Count > 0)
+        if (HasMessage())
         {
             return true;
         }
@@ -36,7 +52,7 @@ internal sealed unsafe partial class Ring
         for (var i = 0; i < SpinCount; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
-            if (Count > 0)
+            if (HasMessage())
             {
                 return true;
             }
@@ -47,7 +63,7 @@ internal sealed unsafe partial class Ring
             Interlocked.Increment(ref H->ItemWaiters);
             try
             {
-                if (Count > 0)
+                if (HasMessage())
                 {
                     return true;
                 }
@@ -87,6 +103,7 @@ internal sealed unsafe partial class Ring
     // Posts a wake-up if a reader sleeps and none is pending. At most one is ever pending, so
     // wake-ups cannot pile up: not when readers are busy, and not after a reader died while counted
     // as asleep (its count is never taken back).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WakeReader()
     {
         if (Volatile.Read(ref H->ItemWaiters) > 0 && Interlocked.Exchange(ref H->WakePending, 1) == 0)
@@ -101,8 +118,8 @@ internal sealed unsafe partial class Ring
     private void MadeRoom()
     {
         // Messages left and readers asleep: wake the next one (a writer that saw a wake-up pending
-        // did not post its own).
-        if (Count > 0)
+        // did not post its own). The sleepers first: their count is rarely written, the producers' line on every put.
+        if (Volatile.Read(ref H->ItemWaiters) > 0 && Count > 0)
         {
             WakeReader();
         }

@@ -37,7 +37,12 @@ internal sealed unsafe partial class Ring : IDisposable
     private readonly SemLock space;
     private readonly bool owner;
     private readonly bool isPipe;
-    private long headSeen; // The consumers' position as this producer last read it: re-read only when the ring looks full.
+    // Each side caches the other's position and re-reads it only when the ring looks full (a writer)
+    // or empty (a reader): a busy ring then moves the other side's cache line over once a batch of
+    // messages, not once a message. A cached position is one the other side has passed, so it is
+    // never wrong, only late.
+    private long headSeen; // The consumers' position as this producer last read it (under putLock).
+    private long putsSeen; // The producers' count as a reader of this process last read it.
 
     private Ring(SharedMemory memory, SemLock items, SemLock slots, SemLock putLock, SemLock getLock, SemLock space, bool owner)
     {
@@ -54,10 +59,15 @@ internal sealed unsafe partial class Ring : IDisposable
     /// <summary>Creates a ring that holds at most <paramref name="maxItems"/> messages (no limit if 0 or less).</summary>
     /// <param name="maxItems">The most messages it holds; 0 or less for no limit.</param>
     /// <param name="pipe">For a pipe: readers then treat "no writer left" as the end of the stream.</param>
-    /// <param name="capacity">The ring's size in bytes.</param>
     /// <param name="traced">False for a pool's own queues: a timeline draws their messages as tasks, not as puts and gets.</param>
+    /// <param name="capacity">The ring's size in bytes: a power of two, so that a position maps to its place with a mask.</param>
     public static Ring Create(int maxItems, bool pipe = false, int capacity = DefaultCapacity, bool traced = true) => Parts.Build(typeof(Ring), parts =>
     {
+        if (!System.Numerics.BitOperations.IsPow2(capacity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A ring's capacity must be a power of two.");
+        }
+
         var memory = parts.Add(new SharedMemory(sizeof(Header) + (long)capacity));
         var h = (Header*)memory.Address;
         h->IsPipe = pipe ? 1 : 0;
@@ -182,10 +192,22 @@ internal sealed unsafe partial class Ring : IDisposable
             }
 
             var tail = H->Tail;
-            Span<byte> length = stackalloc byte[sizeof(int)];
-            BinaryPrimitives.WriteInt32LittleEndian(length, isSpill ? SpillMark - bytes.Length : bytes.Length);
-            Write(tail, length, capacity);
-            Write(tail + sizeof(int), bytes, capacity);
+            var mark = isSpill ? SpillMark - bytes.Length : bytes.Length;
+            var at = (int)(tail & (capacity - 1));
+            if (at + needed <= capacity)
+            {
+                // Most records lie in one piece, before the ring's end.
+                BinaryPrimitives.WriteInt32LittleEndian(new Span<byte>(Data + at, sizeof(int)), mark);
+                bytes.CopyTo(new Span<byte>(Data + at + sizeof(int), bytes.Length));
+            }
+            else
+            {
+                Span<byte> length = stackalloc byte[sizeof(int)];
+                BinaryPrimitives.WriteInt32LittleEndian(length, mark);
+                Write(tail, length, capacity);
+                Write(tail + sizeof(int), bytes, capacity);
+            }
+
             Volatile.Write(ref H->Tail, tail + needed);
             Volatile.Write(ref H->Puts, H->Puts + 1); // Under putLock: one writer.
             return true;
@@ -249,7 +271,7 @@ internal sealed unsafe partial class Ring : IDisposable
             AcquireLock(getLock, block: true, Deadline.Never);
             try
             {
-                if (Count == 0)
+                if (!HasMessage())
                 {
                     if (isPipe && WritersGone)
                     {
@@ -299,7 +321,7 @@ internal sealed unsafe partial class Ring : IDisposable
         AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
-            if (Count == 0)
+            if (!HasMessage())
             {
                 return null;
             }
@@ -321,9 +343,19 @@ internal sealed unsafe partial class Ring : IDisposable
     {
         var capacity = H->Capacity;
         var head = H->Head;
-        Span<byte> lengthBytes = stackalloc byte[sizeof(int)];
-        Read(head, lengthBytes, capacity);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(lengthBytes);
+        var at = (int)(head & (capacity - 1));
+        int length;
+        if (at + sizeof(int) <= capacity)
+        {
+            length = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>(Data + at, sizeof(int)));
+        }
+        else
+        {
+            Span<byte> lengthBytes = stackalloc byte[sizeof(int)];
+            Read(head, lengthBytes, capacity);
+            length = BinaryPrimitives.ReadInt32LittleEndian(lengthBytes);
+        }
+
         stored = length >= 0 ? length : SpillMark - length;
         var message = new byte[stored];
         Read(head + sizeof(int), message, capacity);
@@ -382,7 +414,7 @@ internal sealed unsafe partial class Ring : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Write(long position, ReadOnlySpan<byte> bytes, int capacity)
     {
-        var at = (int)(position % capacity);
+        var at = (int)(position & (capacity - 1));
         var first = Math.Min(bytes.Length, capacity - at);
         bytes[..first].CopyTo(new Span<byte>(Data + at, first));
         bytes[first..].CopyTo(new Span<byte>(Data, bytes.Length - first));
@@ -391,7 +423,7 @@ internal sealed unsafe partial class Ring : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Read(long position, Span<byte> bytes, int capacity)
     {
-        var at = (int)(position % capacity);
+        var at = (int)(position & (capacity - 1));
         var first = Math.Min(bytes.Length, capacity - at);
         new ReadOnlySpan<byte>(Data + at, first).CopyTo(bytes);
         new ReadOnlySpan<byte>(Data, bytes.Length - first).CopyTo(bytes[first..]);

@@ -39,8 +39,9 @@ internal readonly struct Deadline
         timeout == Timeout.InfiniteTimeSpan ? Never : new(Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency));
 
     /// <summary>The deadline for a call with Python's <c>block</c> and <c>timeout</c>: now when not blocking.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // On every Put and Get: the usual "wait as long as it takes" is then one test.
     public static Deadline After(bool block, double? timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null) =>
-        block ? After(timeout, name) : After(0, name);
+        block && timeout is null ? Never : After(block ? timeout : 0, name);
 
     /// <summary>
     /// <paramref name="timeout"/> seconds as a wait time for .NET's waits:

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Helpers.Multiprocessing.Platform;
 
@@ -84,7 +86,24 @@ public sealed unsafe partial class SharedMemory : IDisposable, IShareable<Shared
 
     /// <summary>The address of the block in this process.</summary>
     /// <exception cref="ObjectDisposedException">After <see cref="Dispose"/>.</exception>
-    public byte* Address => pointer != null ? pointer : throw new ObjectDisposedException(nameof(SharedMemory), $"Shared memory '{Name}' was released by Dispose() (or the end of a using block), so the object that keeps its state there can no longer be used: create a new one.");
+    /// <remarks>Read on every access a queue, pipe or lock makes to its state: the throw sits in a method of its own, so that this inlines to a test of the pointer.</remarks>
+    public byte* Address
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (pointer == null)
+            {
+                ThrowReleased();
+            }
+
+            return pointer;
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowReleased() => throw new ObjectDisposedException(nameof(SharedMemory), $"Shared memory '{Name}' was released by Dispose() (or the end of a using block), so the object that keeps its state there can no longer be used: create a new one.");
 
     /// <summary>The whole block as a span (at most 2 GiB).</summary>
     public Span<byte> Span => new(Address, (int)Math.Min(Size, int.MaxValue));

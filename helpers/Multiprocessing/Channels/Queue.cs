@@ -107,6 +107,21 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
     internal bool TryGet(out T item, bool block, double? timeout, Action<T>? claim = null, Func<bool>? giveUp = null)
     {
         CheckOpen();
+        if (IsUnmanaged && claim is null)
+        {
+            // Plain values: the message's bytes go straight into the item.
+            T value = default!;
+            if (!Ring.GetInto(MemoryMarshal.CreateSpan(ref Unsafe.As<T, byte>(ref value), Unsafe.SizeOf<T>()), block, Deadline.After(block, timeout), giveUp, out var other))
+            {
+                item = default!;
+                return false;
+            }
+
+            item = other is null ? value : Decode(other); // Another size: Decode says that both ends must use the same type.
+            TraceGet();
+            return true;
+        }
+
         T claimed = default!;
         var bytes = Ring.Get(block, Deadline.After(block, timeout), claim is null ? null : raw => claim(claimed = Decode(raw)), giveUp);
         if (bytes is null)
@@ -116,12 +131,16 @@ public class Queue<T> : IDisposable, IShareable<Queue<T>, Queue<T>.Handle>
         }
 
         item = claim is null ? Decode(bytes) : claimed;
+        TraceGet();
+        return true;
+    }
+
+    private void TraceGet()
+    {
         if (Tracing.Recorder.Current is { } recorder && Ring.Traced)
         {
             recorder.Queue(Ring.TraceName, Tracing.TimelineReader.QueueGet);
         }
-
-        return true;
     }
 
     /// <summary>Wakes a reader that sleeps in <see cref="TryGet"/>, so that it looks at its <c>giveUp</c> condition.</summary>

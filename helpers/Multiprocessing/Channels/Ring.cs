@@ -232,11 +232,31 @@ internal sealed unsafe partial class Ring : IDisposable
             return TakeClaimed(claim, block, deadline);
         }
 
+        return Take(default, block, deadline, giveUp, out var message) ? message : null;
+    }
+
+    /// <summary>
+    /// <see cref="Get"/> for messages of one size (a queue of plain values): a message of
+    /// <paramref name="into"/>'s length is read into it, with no array made for it.
+    /// </summary>
+    /// <returns>False if none came in time (or, for a pipe, no writer is left and the ring is empty).</returns>
+    /// <param name="into">Where a message of its length goes.</param>
+    /// <param name="block">Wait for a message.</param>
+    /// <param name="deadline">Until when.</param>
+    /// <param name="giveUp">As <see cref="Get"/>'s.</param>
+    /// <param name="other">A message of another length, as an array; null when it went into <paramref name="into"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool GetInto(Span<byte> into, bool block, Deadline deadline, Func<bool>? giveUp, out byte[]? other) =>
+        Take(into, block, deadline, giveUp, out other);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Take(Span<byte> into, bool block, Deadline deadline, Func<bool>? giveUp, out byte[]? message)
+    {
         while (WaitForMessage(block, deadline, giveUp))
         {
-            if (TakeMessage() is { } message)
+            if (TakeMessage(into, out message))
             {
-                return message;
+                return true;
             }
 
             // Nothing to read: another reader was quicker, or, for a pipe, no writer is left. Then it
@@ -244,11 +264,12 @@ internal sealed unsafe partial class Ring : IDisposable
             if (isPipe && WritersGone)
             {
                 items.Release();
-                return null;
+                break;
             }
         }
 
-        return null;
+        message = null;
+        return false;
     }
 
     /// <summary>Waits until a message is there (without taking it), at most until <paramref name="deadline"/>.</summary>
@@ -316,20 +337,21 @@ internal sealed unsafe partial class Ring : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private byte[]? TakeMessage()
+    private bool TakeMessage(Span<byte> into, out byte[]? message)
     {
         AcquireLock(getLock, block: true, Deadline.Never);
         try
         {
             if (!HasMessage())
             {
-                return null;
+                message = null;
+                return false;
             }
 
-            var message = ReadHead(out var stored, out var spillPath);
+            message = ReadHead(out var stored, out var spillPath, into);
             Publish(stored, spillPath);
             MadeRoom();
-            return message;
+            return true;
         }
         finally
         {
@@ -338,8 +360,11 @@ internal sealed unsafe partial class Ring : IDisposable
     }
 
     // Reads the message at the head (a spilled one from its file) without marking it read.
+    private byte[] ReadHead(out int stored, out string? spillPath) => ReadHead(out stored, out spillPath, default)!; // An empty span takes no message.
+
+    // The same, into `into` if the message has that length (then null), else as an array.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private byte[] ReadHead(out int stored, out string? spillPath)
+    private byte[]? ReadHead(out int stored, out string? spillPath, Span<byte> into)
     {
         var capacity = H->Capacity;
         var head = H->Head;
@@ -357,6 +382,13 @@ internal sealed unsafe partial class Ring : IDisposable
         }
 
         stored = length >= 0 ? length : SpillMark - length;
+        if (length > 0 && length == into.Length)
+        {
+            Read(head + sizeof(int), into, capacity);
+            spillPath = null;
+            return null;
+        }
+
         var message = new byte[stored];
         Read(head + sizeof(int), message, capacity);
         if (length >= 0)

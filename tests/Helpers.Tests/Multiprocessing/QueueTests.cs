@@ -50,6 +50,26 @@ public sealed class QueueTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
+    public void Plain_values_of_another_size_are_refused_in_get_and_the_queue_goes_on()
+    {
+        // The same ring opened as a queue of another item type, as a child given the wrong type would.
+        using var longs = new MP.Queue<long>();
+        var handle = ((IShareable<MP.Queue<long>, MP.Queue<long>.Handle>)longs).ToHandle();
+        using var ints = Open<MP.Queue<int>, MP.Queue<int>.Handle>(new(handle.Ring));
+        longs.Put(1L << 40);
+        longs.Put(7);
+        ints.Put(5);
+        var error = Assert.Throws<InvalidOperationException>(() => ints.Get());
+        Assert.Contains("same item type", error.Message);
+        Assert.Equal(7L, longs.Get());
+        Assert.Throws<InvalidOperationException>(() => longs.Get());
+        Assert.True(ints.Empty());
+
+        static TShared Open<TShared, THandle>(THandle h)
+            where TShared : class, IShareable<TShared, THandle> => TShared.FromHandle(h);
+    }
+
+    [Fact]
     public void An_item_that_cannot_cross_fails_in_put_and_the_queue_goes_on()
     {
         using var q = new MP.Queue<object>();

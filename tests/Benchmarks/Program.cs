@@ -70,11 +70,13 @@ if (args.Contains("--queue"))
 
 // The floor of every start: the smallest .NET program, started cold as a child is (pipes on its
 // standard streams), 20 in a row. What a helpers child costs beyond it is the helpers' own.
+var floorCpu = Figures.ChildrenCpuMs();
 var floor = new Dictionary<string, double>
 {
     ["exec"] = Figures.Median(Figures.FloorStart(20, apphost: false)),
-    ["apphost"] = Figures.Median(Figures.FloorStart(20, apphost: true)),
 };
+floorCpu = (Figures.ChildrenCpuMs() - floorCpu) / 21; // FloorStart starts one more, which reads the files from disk.
+floor["apphost"] = Figures.Median(Figures.FloorStart(20, apphost: true));
 var many = 2 * Mp.CpuCount();
 var ours = new Dictionary<string, double>();
 var cold = new Dictionary<string, double>();
@@ -83,7 +85,13 @@ foreach (var (method, figures) in new[] { (Mp.SpawnMethod, cold), (Mp.StandbyMet
     Mp.SetStartMethod(method, force: true);
     Figures.StartJoin(1, 0); // The first start of a program, which (with standby) also starts the first spare.
     (figures["start_paused"], figures["start_paused_p90"]) = Figures.MedianP90(Figures.StartJoin(10, 500));
+    var cpu = Figures.ChildrenCpuMs();
     (figures["start_b2b"], figures["start_b2b_p90"]) = Figures.MedianP90(Figures.StartJoin(20, 0));
+    if (Figures.ChildrenCpuMs() - cpu is { } used)
+    {
+        figures["start_b2b_cpu"] = used / 20;
+    }
+
     figures["start_many"] = Figures.Median(5, () => Figures.StartMany(many, 500));
     figures["pool_start"] = Figures.PoolStart(2);
     figures["pool_start_all"] = Figures.PoolStart(Mp.CpuCount());
@@ -115,7 +123,8 @@ double? Best(string key, bool higherIsBetter)
 }
 
 Console.WriteLine();
-Console.WriteLine($"The floor: the smallest .NET program, started cold 20 times in a row: {floor["exec"]:F1} ms with dotnet exec, {floor["apphost"]:F1} ms through its apphost (medians).");
+Console.WriteLine($"The floor: the smallest .NET program, started cold 20 times in a row: {floor["exec"]:F1} ms with dotnet exec, {floor["apphost"]:F1} ms through its apphost (medians)"
+    + (floorCpu is { } perStart ? $"; {perStart:F1} ms of CPU a start (dotnet exec)." : "."));
 Console.WriteLine();
 Console.WriteLine($"{"",-46}{"helpers",10}{"helpers",10}{"CPython",10}{"CPython",12}{"CPython",10}{"goal",12}{"standby",12}");
 Console.WriteLine($"{"",-46}{"standby",10}{"spawn",10}{"spawn",10}{"forkserver",12}{"fork",10}{"",12}{"÷ goal",12}");
@@ -123,6 +132,7 @@ Row("Start + join, one child after a pause (ms)", "start_paused", higherIsBetter
 Row("  the same, 90th percentile (ms)", "start_paused_p90", higherIsBetter: false);
 Row("Start + join, 20 back to back (ms)", "start_b2b", higherIsBetter: false, 1.3 * floor["exec"], "1.3× floor");
 Row("  the same, 90th percentile (ms)", "start_b2b_p90", higherIsBetter: false);
+Row("  the same, CPU of the children a start (ms)", "start_b2b_cpu", higherIsBetter: false);
 Row($"Start {many} in a loop, then join all (ms)", "start_many", higherIsBetter: false, 1.3 * many * floor["exec"] / Mp.CpuCount(), $"1.3×{many}×fl/{Mp.CpuCount()}");
 Row("Pool(2) start-up, first map done (ms)", "pool_start", higherIsBetter: false, python["spawn"]?.GetValueOrDefault("pool_start"), "CPy spawn");
 Row($"Pool({Mp.CpuCount()}) = Pool(CpuCount()) start-up (ms)", "pool_start_all", higherIsBetter: false, python["spawn"]?.GetValueOrDefault("pool_start_all"), "CPy spawn");
@@ -308,6 +318,34 @@ internal static class Figures
 
         return times;
     }
+
+    /// <summary>
+    /// The CPU time (user + system, ms) of this process's children that have ended and been waited
+    /// for (<c>getrusage(RUSAGE_CHILDREN)</c>): what starts cost the machine, which a busy machine
+    /// changes far less than their wall time. Null on Windows.
+    /// </summary>
+    public static double? ChildrenCpuMs()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        // struct rusage begins with two struct timevals (user, system): a seconds field of 8 bytes, then
+        // microseconds in the low 4 bytes of the next 8 (suseconds_t is 8 bytes on Linux, 4 and padding on macOS).
+        Span<long> usage = stackalloc long[18];
+        if (GetRusage(RusageChildren, ref usage[0]) != 0)
+        {
+            return null;
+        }
+
+        return (usage[0] * 1e3) + ((int)usage[1] / 1e3) + (usage[2] * 1e3) + ((int)usage[3] / 1e3);
+    }
+
+    private const int RusageChildren = -1; // RUSAGE_CHILDREN, sys/resource.h, on Linux and macOS.
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRusage(int who, ref long usage);
 
     /// <summary>The note's own pattern: start <paramref name="n"/> children in a loop, then join them all, after a pause (ms in all).</summary>
     public static double StartMany(int n, int pauseMs)

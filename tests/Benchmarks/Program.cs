@@ -237,7 +237,7 @@ void Row(string what, string key, bool higherIsBetter, double? goal = null, stri
     Console.WriteLine($"{what,-46}{Cell(ours),10}{Cell(cold),10}{Cell(python["spawn"]),10}{Cell(python["forkserver"]),12}{Cell(python["fork"]),10}{target,22}{versus,8}");
 }
 
-static string Format(double f) => f >= 1000 ? f.ToString("N0") : f.ToString("F1");
+static string Format(double f) => f >= 1e6 ? $"{f / 1e6:F2} M" : f >= 1000 ? f.ToString("N0") : f.ToString("F1");
 
 static Dictionary<string, double>? CPython(string method, bool startOnly)
 {

@@ -134,24 +134,19 @@ internal static class ChildMain
     private static void SkipExitReport() => Volatile.Write(ref exitReported, 1);
 
     // A spare: readies the start path, loads the assemblies of the parent's first line, and says
-    // so; then, if the parent's children have arguments, readies their serializer while it waits.
+    // so; then readies the serializer of arguments while it waits.
     private static bool GetReady(LineReader lines)
     {
         WarmUp();
-        if (lines.Next() is not { } line)
+        if (lines.Next() is not { } preload)
         {
             return false;
         }
 
-        var preparation = Wire.ReadPreparation(line);
-        Preload(preparation.Assemblies);
+        Preload(preload);
         using var stdout = Console.OpenStandardOutput();
         stdout.Write(Encoding.UTF8.GetBytes(Wire.SpareReady + "\n"));
-        if (preparation.Arguments)
-        {
-            new Thread(WarmUpArguments) { IsBackground = true, Name = "spare warm-up" }.Start();
-        }
-
+        new Thread(WarmUpArguments) { IsBackground = true, Name = "spare warm-up" }.Start();
         return true;
     }
 
@@ -201,9 +196,7 @@ internal static class ChildMain
     // What a target's arguments need, done by a ready spare on a thread of its own: the first use
     // of Reduction's serializer (its options and contracts, built by reflection) is most of a
     // spare's warm-up (60 ms of 90, timed step by step on the CI machine), and a child whose target takes
-    // no arguments never needs it: a spare does it only when the parent's last child had arguments
-    // (see SparePreparation), for its 60 ms of CPU would otherwise be taken from whatever runs beside
-    // the spare while it waits (the child it replaced, most often). Until it is done a spare is already ready: a request that comes
+    // no arguments never needs it. Until it is done a spare is already ready: a request that comes
     // sooner (starts back to back) gets a spare that much sooner, and the serializer, safe to use
     // from two threads, is readied by whichever thread comes first.
     private static void WarmUpArguments()
@@ -297,8 +290,9 @@ internal static class ChildMain
     // Interactive's files and the cells emitted so far. After the runtime's start, loading them is
     // most of a child's start. One that cannot be loaded is skipped: the request's own list decides
     // what the child needs, and a failure shows there.
-    private static void Preload(List<AssemblySource> sources)
+    private static void Preload(string json)
     {
+        var sources = Wire.ReadAssemblies(json);
         Assemblies.Install(sources);
         foreach (var source in sources)
         {

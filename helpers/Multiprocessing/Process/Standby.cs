@@ -39,7 +39,7 @@ internal static class Standby
 
     private static readonly object Gate = new();
     private static readonly System.Collections.Generic.Queue<Spare> Ready = new();
-    private static SparePreparation preparation = new([], Arguments: false);
+    private static List<AssemblySource> assemblies = [];
     private static int starting;
     private static int waiting;
     private static int wanted = 1;
@@ -71,12 +71,8 @@ internal static class Standby
         }
     }
 
-    /// <summary>
-    /// Remembers what a child needed, for the next spare to ready before its request comes: the
-    /// assemblies it loads, and whether it has arguments to rebuild.
-    /// </summary>
-    public static void Remember(SpawnRequest request) =>
-        Volatile.Write(ref preparation, new(request.Assemblies, request.Args is { Length: > 0 } || request.State is { Count: > 0 }));
+    /// <summary>Remembers the assemblies a child loads, for the next spare to load before its request comes.</summary>
+    public static void Remember(List<AssemblySource> childAssemblies) => Volatile.Write(ref assemblies, childAssemblies);
 
     /// <summary>
     /// Takes a spare if there is one whose environment is still the parent's, with
@@ -164,7 +160,7 @@ internal static class Standby
         }
     }
 
-    // Launches a spare, tells it what to ready, and offers it only once it says it is
+    // Launches a spare, hands it the assemblies to load, and offers it only once it says it is
     // ready: until then a start that does not wait for it starts a child cold.
     private static async Task StartSpare()
     {
@@ -172,9 +168,9 @@ internal static class Standby
         try
         {
             var environment = Snapshot();
-            var ready = Volatile.Read(ref preparation);
-            spare = new Spare(ChildHost.Launch(Wire.StandbyArgument), environment, [.. ready.Assemblies.Where(a => a.Image is not null).Select(a => a.Name)]);
-            await spare.Os.StandardInput.WriteLineAsync(Wire.WritePreparation(ready)).ConfigureAwait(false);
+            var preload = Volatile.Read(ref assemblies);
+            spare = new Spare(ChildHost.Launch(Wire.StandbyArgument), environment, [.. preload.Where(a => a.Image is not null).Select(a => a.Name)]);
+            await spare.Os.StandardInput.WriteLineAsync(Wire.WriteAssemblies(preload)).ConfigureAwait(false);
             await spare.Os.StandardInput.FlushAsync().ConfigureAwait(false);
             var line = await spare.Os.StandardOutput.ReadLineAsync().WaitAsync(ReadyTimeout).ConfigureAwait(false);
             if (line == Wire.SpareReady)

@@ -16,7 +16,7 @@ internal sealed class StandbyPopen : Popen
     public static StandbyPopen Start(SpawnRequest request, Process owner)
     {
         var popen = new StandbyPopen(Standby.Take(request) ?? (ChildHost.Launch(), request), owner);
-        Standby.Remember(request);
+        Standby.Remember(request.Assemblies);
         Standby.Replenish();
         return popen;
     }

@@ -153,37 +153,15 @@ internal static partial class Wire
             timeline);
     }
 
-    /// <summary>A spare's first line: what to ready before its request comes (see <see cref="SparePreparation"/>).</summary>
-    public static string WritePreparation(SparePreparation preparation) => Write(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WritePropertyName(nameof(SparePreparation.Assemblies));
-        WriteAssemblies(writer, preparation.Assemblies);
-        writer.WriteBoolean(nameof(SparePreparation.Arguments), preparation.Arguments);
-        writer.WriteEndObject();
-    });
+    /// <summary>A spare's first line: the assemblies to load before its request comes.</summary>
+    public static string WriteAssemblies(List<AssemblySource> assemblies) => Write(writer => WriteAssemblies(writer, assemblies));
 
-    /// <summary>Reads a line written by <see cref="WritePreparation"/>.</summary>
-    /// <exception cref="JsonException">The line is not such an object.</exception>
-    public static SparePreparation ReadPreparation(string line) => Checked(() =>
+    /// <summary>Reads a line written by <see cref="WriteAssemblies(List{AssemblySource})"/>.</summary>
+    /// <exception cref="JsonException">The line is not such a list.</exception>
+    public static List<AssemblySource> ReadAssemblies(string line) => Checked(() =>
     {
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(line), ReaderOptions);
-        Expect(ref reader, JsonTokenType.StartObject, "a spare's preparation");
-        List<AssemblySource>? assemblies = null;
-        bool? arguments = null;
-        while (NextProperty(ref reader) is { } property)
-        {
-            switch (property)
-            {
-                case nameof(SparePreparation.Assemblies): assemblies = ReadAssemblies(ref reader); break;
-                case nameof(SparePreparation.Arguments): arguments = reader.GetBoolean(); break;
-                default: reader.Skip(); break;
-            }
-        }
-
-        return new SparePreparation(
-            assemblies ?? throw Missing(nameof(SparePreparation.Assemblies)),
-            arguments ?? throw Missing(nameof(SparePreparation.Arguments)));
+        return ReadAssemblies(ref reader);
     });
 
     // A value of the wrong kind (a number where a string belongs, bad base64) is a malformed line too.

@@ -11,8 +11,8 @@ namespace Helpers.Multiprocessing;
 /// (<c>Wire.Json.cs</c>), and answers
 /// at exit with a last line <see cref="ExitReport"/>; a line of its own output can never forge
 /// that report, for the report carries the request's nonce.</item>
-/// <item>A spare of the standby start method (<see cref="StandbyArgument"/>) first reads a line that
-/// says what to ready (<see cref="SparePreparation"/>), answers <see cref="SpareReady"/>, and then is a child.</item>
+/// <item>A spare of the standby start method (<see cref="StandbyArgument"/>) first reads a line of
+/// assemblies to load, answers <see cref="SpareReady"/>, and then is a child.</item>
 /// <item>The resource tracker (<see cref="TrackerArgument"/>) answers <see cref="TrackerReady"/>
 /// and its pid, then reads its own registrations (see <see cref="ResourceTracker"/>).</item>
 /// </list>
@@ -59,12 +59,6 @@ internal static partial class Wire
         return false;
     }
 }
-
-/// <summary>What a spare readies before its request comes: a spare's first line.</summary>
-/// <param name="Assemblies">The assemblies the parent's last child loaded, to load now.</param>
-/// <param name="Arguments">Whether the parent's last child had arguments (or a subclass's fields): then the spare
-/// also readies the serializer that rebuilds them, which a child without any never uses.</param>
-internal sealed record SparePreparation(List<AssemblySource> Assemblies, bool Arguments);
 
 /// <summary>Everything a child needs to run one <see cref="Process"/>: CPython's preparation data plus the pickled process.</summary>
 /// <param name="Identity">The child's identity path, for naming its own children.</param>

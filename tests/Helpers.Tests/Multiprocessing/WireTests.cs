@@ -55,18 +55,15 @@ public sealed class WireTests : IClassFixture<LeakCheck>
     }
 
     [Fact]
-    public void A_spare_reads_its_preparation_line_as_written()
+    public void A_spare_reads_its_assemblies_line_as_written()
     {
         List<AssemblySource> assemblies = [new("A", Path: "/a/A.dll"), new("Submission#1", Image: [1, 2, 3], Slot: 1)];
 
-        var back = Wire.ReadPreparation(Wire.WritePreparation(new(assemblies, Arguments: true)));
+        var back = Wire.ReadAssemblies(Wire.WriteAssemblies(assemblies));
 
-        Assert.Equal(["A", "Submission#1"], back.Assemblies.Select(a => a.Name));
-        Assert.Equal([1, 2, 3], back.Assemblies[1].Image!);
-        Assert.Equal(1, back.Assemblies[1].Slot);
-        Assert.True(back.Arguments);
-        Assert.False(Wire.ReadPreparation(Wire.WritePreparation(new([], Arguments: false))).Arguments);
-        Assert.Contains("Arguments is missing", Assert.ThrowsAny<System.Text.Json.JsonException>(() => Wire.ReadPreparation("{\"Assemblies\":[]}")).Message);
+        Assert.Equal(["A", "Submission#1"], back.Select(a => a.Name));
+        Assert.Equal([1, 2, 3], back[1].Image!);
+        Assert.Equal(1, back[1].Slot);
     }
 
     [Theory]

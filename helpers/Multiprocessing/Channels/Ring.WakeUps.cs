@@ -15,13 +15,20 @@ internal sealed unsafe partial class Ring
     {
         // Acquire reads, here and of putsSeen: the messages another thread saw counted are visible to this one.
         var gets = Volatile.Read(ref H->Gets);
-        if (Volatile.Read(ref putsSeen) > gets)
+        var seen = Volatile.Read(ref putsSeen);
+        if (seen > gets)
         {
             return true;
         }
 
         var puts = Volatile.Read(ref H->Puts);
-        Volatile.Write(ref putsSeen, puts);
+        if (puts != seen)
+        {
+            // Written only when it changes: a spinning reader would otherwise keep writing a line that
+            // this process's writers read on every put.
+            Volatile.Write(ref putsSeen, puts);
+        }
+
         return puts > gets;
     }
 

@@ -12,7 +12,7 @@ public static class CellProgress
     /// cell, it starts a line there. Outside a notebook it writes to the console.
     /// </summary>
     public static Action<string> Line() =>
-        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive") ? InKernel() : Console.WriteLine;
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => Helpers.Multiprocessing.Assemblies.SimpleName(a) == "Microsoft.DotNet.Interactive") ? InKernel() : Console.WriteLine;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // Keeps kernel types out of a console app.
     private static Action<string> InKernel()

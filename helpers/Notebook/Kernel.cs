@@ -39,7 +39,10 @@ internal static class KernelGlue
         }
     }
 
-    private static bool IsKernel(Assembly assembly) => assembly.GetName().Name == KernelAssembly;
+    // Its display name's text, which for this simple name needs no escaping: this runs as every
+    // process that loads Helpers.dll starts (every child), where an AssemblyName would load ICU.
+    private static bool IsKernel(Assembly assembly) =>
+        assembly.FullName is { } name && name.StartsWith(KernelAssembly + ",", StringComparison.Ordinal);
 
     [MethodImpl(MethodImplOptions.NoInlining)] // Keeps .NET Interactive types out of OnLoad.
     private static void InstallIfInKernel()

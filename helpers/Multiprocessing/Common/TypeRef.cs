@@ -19,10 +19,10 @@ internal sealed record TypeRef(string Assembly, string Name, TypeRef[]? Args = n
         if (type.IsConstructedGenericType)
         {
             var definition = type.GetGenericTypeDefinition();
-            return new(definition.Assembly.GetName().Name!, definition.FullName!, [.. type.GenericTypeArguments.Select(From)]);
+            return new(Assemblies.SimpleName(definition.Assembly)!, definition.FullName!, [.. type.GenericTypeArguments.Select(From)]);
         }
 
-        return new(type.Assembly.GetName().Name!, type.FullName ?? type.Name);
+        return new(Assemblies.SimpleName(type.Assembly)!, type.FullName ?? type.Name);
     }
 
     /// <summary>Loads the type described, loading its assembly if needed.</summary>

@@ -21,6 +21,23 @@ internal static class Assemblies
     /// <summary>In a child: the notebook cells the parent sent, as <see cref="Submissions"/> recreates them.</summary>
     public static IReadOnlyList<AssemblySource> Submissions { get; private set; } = [];
 
+    /// <summary>The simple name of <paramref name="assembly"/>, as <c>GetName().Name</c> gives it.</summary>
+    /// <remarks>
+    /// Read from the display name's text when it needs no unescaping: <c>GetName()</c> builds the
+    /// assembly's <see cref="System.Globalization.CultureInfo"/>, whose first use loads ICU, about
+    /// 15 ms of CPU that a child whose target formats no text would otherwise pay on every start.
+    /// </remarks>
+    public static string? SimpleName(Assembly assembly)
+    {
+        var display = assembly.FullName.AsSpan();
+        var comma = display.IndexOf(',');
+        var name = comma < 0 ? display : display[..comma];
+        // A display name escapes \ , = " ' and quotes a name with spaces at its ends: such a name is left to AssemblyName.
+        return name.IsEmpty || name.IndexOfAny('\\', '"', '\'') >= 0 || name.Contains('=') || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1])
+            ? assembly.GetName().Name
+            : name.ToString();
+    }
+
     /// <summary>True for an assembly that has no file a child could load.</summary>
     public static bool IsInMemory(Assembly assembly) => assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location);
 
@@ -37,7 +54,7 @@ internal static class Assemblies
         }
 
         var host = InMemoryCode ?? throw new ArgumentException(
-            $"{what} is defined in an in-memory assembly ('{assembly.GetName().Name}') that a child process " +
+            $"{what} is defined in an in-memory assembly ('{SimpleName(assembly)}') that a child process " +
             "cannot load. Define it in compiled code, or in an earlier cell of a .NET Interactive notebook.");
         Exported.TryAdd(assembly, host.Export(assembly, what));
     }
@@ -54,7 +71,7 @@ internal static class Assemblies
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
             if (!IsInMemory(assembly) && !assembly.Location.StartsWith(RuntimeDirectory, StringComparison.Ordinal)
-                && assembly.GetName().Name is { } name)
+                && SimpleName(assembly) is { } name)
             {
                 byName.TryAdd(name, new AssemblySource(name, assembly.Location));
             }
@@ -104,11 +121,9 @@ internal static class Assemblies
                 return null;
             }
 
-            if (Sent.TryGetValue(name.Name, out var source))
+            if (Sent.TryGetValue(name.Name, out var source) && LoadSent(context, source) is { } sent)
             {
-                return source.Image is { } image
-                    ? context.LoadFromStream(new MemoryStream(image), source.Symbols is { } pdb ? new MemoryStream(pdb) : null)
-                    : context.LoadFromAssemblyPath(source.Path!);
+                return sent;
             }
 
             var file = Folders.Keys.Select(f => Path.Combine(f, name.Name + ".dll")).FirstOrDefault(File.Exists);
@@ -121,9 +136,26 @@ internal static class Assemblies
         Exported.TryGetValue(assembly, out var sources) ? sources : [];
 
     /// <summary>Finds a loaded assembly by simple name, or loads it.</summary>
+    /// <remarks>
+    /// One the parent sent, which the application's own list does not name, is loaded from what was
+    /// sent, as the <c>Resolving</c> handler would: asking the runtime by name first would build an
+    /// <see cref="AssemblyName"/> for that event, and with it the ICU that <see cref="SimpleName"/> avoids.
+    /// </remarks>
     public static Assembly Load(string simpleName) =>
-        AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == simpleName)
+        AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => SimpleName(a) == simpleName)
+        ?? (Sent.TryGetValue(simpleName, out var source) && !Application.Value.Contains(simpleName) ? LoadSent(AssemblyLoadContext.Default, source) : null)
         ?? AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName { Name = simpleName });
+
+    // The simple names the runtime binds itself (the framework's and the application's own, its
+    // trusted platform assemblies): those are never taken from what the parent sent.
+    private static readonly Lazy<HashSet<string>> Application = new(() =>
+        [.. (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileNameWithoutExtension).OfType<string>()]);
+
+    // What the parent sent: an image, a file, or (a name a spare loaded already) nothing to load.
+    private static Assembly? LoadSent(AssemblyLoadContext context, AssemblySource source) =>
+        source.Image is { } image ? context.LoadFromStream(new MemoryStream(image), source.Symbols is { } pdb ? new MemoryStream(pdb) : null)
+        : source.Path is { } path ? context.LoadFromAssemblyPath(path)
+        : null;
 }
 
 /// <summary>An assembly as a child receives it: a file path, or an in-memory image with optional symbols.</summary>

@@ -21,6 +21,39 @@ public sealed class ChildHostTests : IClassFixture<LeakCheck>, IDisposable
     [MuxerFact]
     public void Through_the_dotnet_muxer_a_child_runs_on_this_process_runtime() => ChildRunsOnThisRuntime(apphost: false);
 
+    // ICU is loaded by the first CultureInfo (an AssemblyName builds one; the console builds one to
+    // look up the locale's charset) and costs about 15 ms of CPU a start: a child pays it only when
+    // its target formats text, never for the start path's own work.
+    [LinuxTheory]
+    [InlineData("spawn")]
+    [InlineData("standby")]
+    public void A_child_whose_target_formats_no_text_never_loads_ICU(string method)
+    {
+        Mp.SetStartMethod(method, force: true);
+        try
+        {
+            if (method == Mp.StandbyMethod)
+            {
+                // A first start readies a spare, which runs the whole start path as its warm-up.
+                var first = new Process(Targets.Nothing);
+                first.Start();
+                first.Join(60);
+                Assert.True(Wait.Until(() => Standby.ReadyPids.Count > 0), "no spare got ready");
+            }
+
+            var p = new Process(Targets.RecordIcu, temp.File("icu"));
+            p.Start();
+            p.Join(60);
+
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal("no ICU", File.ReadAllText(temp.File("icu")));
+        }
+        finally
+        {
+            Mp.SetStartMethod(null, force: true);
+        }
+    }
+
     private void ChildRunsOnThisRuntime(bool apphost)
     {
         ChildHost.UseApphost = apphost;

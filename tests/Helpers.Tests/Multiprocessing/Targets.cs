@@ -14,6 +14,10 @@ internal static class Targets
 
     public static void Exit(int code) => Environment.Exit(code);
 
+    // Linux: whether ICU's library is mapped into this process.
+    public static void RecordIcu(string path) =>
+        File.WriteAllText(path, File.ReadAllText("/proc/self/maps").Contains("libicuuc", StringComparison.Ordinal) ? "ICU loaded" : "no ICU");
+
     public static void Throw(string message) => throw new InvalidOperationException(message);
 
     public static void Print(string text, int lines)

@@ -26,7 +26,7 @@ namespace Helpers.Multiprocessing;
 /// names and reopens them on the other side. That converter wins over everything here.</item>
 /// </list>
 /// </remarks>
-internal static class Reduction
+internal static partial class Reduction
 {
     /// <summary>The serializer options used for everything that crosses to another process.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
@@ -118,7 +118,7 @@ internal static class Reduction
     {
         var options = new JsonSerializerOptions
         {
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { PickleFields } },
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(PlainValues.Default, new DefaultJsonTypeInfoResolver { Modifiers = { PickleFields } }),
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             MaxDepth = MaxDepth,
         };
@@ -195,7 +195,7 @@ internal static class Reduction
     {
         var type = value.GetType();
         writer.WriteStartObject();
-        writer.WriteString("type", TypeJson.GetOrAdd(type, t => JsonSerializer.Serialize(TypeRef.From(t), options)));
+        writer.WriteString("type", TypeJson.GetOrAdd(type, t => Wire.WriteType(TypeRef.From(t))));
         writer.WritePropertyName("value");
         if (type == typeof(object))
         {
@@ -222,7 +222,7 @@ internal static class Reduction
         Expect(ref reader, JsonTokenType.PropertyName, "type");
         reader.Read();
         var typeJson = reader.GetString()!;
-        var type = ResolvedTypes.GetOrAdd(typeJson, (t, o) => JsonSerializer.Deserialize<TypeRef>(t, o)!.Resolve(), options);
+        var type = ResolvedTypes.GetOrAdd(typeJson, t => Wire.ReadType(t).Resolve());
         Expect(ref reader, JsonTokenType.PropertyName, "value");
         reader.Read();
         object? value;

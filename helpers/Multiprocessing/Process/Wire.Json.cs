@@ -164,6 +164,18 @@ internal static partial class Wire
         return ReadAssemblies(ref reader);
     });
 
+    /// <summary>A type as the JSON a pickled value's envelope carries (see <see cref="Reduction"/>).</summary>
+    public static string WriteType(TypeRef type) => Write(writer => WriteType(writer, type));
+
+    /// <summary>Reads a type written by <see cref="WriteType(TypeRef)"/>.</summary>
+    /// <exception cref="JsonException">The text is not such a type.</exception>
+    public static TypeRef ReadType(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), ReaderOptions);
+        reader.Read();
+        return ReadType(ref reader);
+    }
+
     // A value of the wrong kind (a number where a string belongs, bad base64) is a malformed line too.
     private static T Checked<T>(Func<T> read)
     {

@@ -133,8 +133,14 @@ internal static class ChildMain
         }
 
         Console.Out.Flush();
+        WriteLine(Wire.ExitReport(nonce, code));
+    }
+
+    // A line to the parent on standard output, past Console.Out (whose buffer holds the target's output).
+    private static void WriteLine(string line)
+    {
         using var stdout = Console.OpenStandardOutput();
-        stdout.Write(Encoding.UTF8.GetBytes(Wire.ExitReport(nonce, code) + "\n"));
+        stdout.Write(Encoding.UTF8.GetBytes(line + "\n"));
     }
 
     // A child that is killed (a signal, a lost lifeline) must not report an exit code: the parent
@@ -152,8 +158,7 @@ internal static class ChildMain
         }
 
         Preload(preload);
-        using var stdout = Console.OpenStandardOutput();
-        stdout.Write(Encoding.UTF8.GetBytes(Wire.SpareReady + "\n"));
+        WriteLine(Wire.SpareReady);
         new Thread(WarmUpArguments) { IsBackground = true, Name = "spare warm-up" }.Start();
         return true;
     }
@@ -275,6 +280,7 @@ internal static class ChildMain
         try
         {
             recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetBegun, startId);
+            WriteLine(Wire.TargetBegun(request.Nonce));
             process.Run();
             return 0;
         }

@@ -20,6 +20,9 @@ internal abstract partial class Popen : IDisposable
     private readonly System.Diagnostics.Process os;
     private readonly Process owner;
     private readonly string nonce;
+    private readonly string begun;
+    private readonly Action? onBegun;
+    private int begunSeen;
     private readonly Tracing.TimelineRef? timeline;
     private readonly Task pumps;
     private readonly System.Threading.Lock gate = new();
@@ -29,11 +32,17 @@ internal abstract partial class Popen : IDisposable
     private int signalSent;
 
     /// <summary>Takes over the started child <paramref name="os"/> and hands it <paramref name="request"/>.</summary>
-    protected Popen(System.Diagnostics.Process os, SpawnRequest request, Process owner)
+    /// <param name="os">The child program, started and waiting for its request.</param>
+    /// <param name="request">What it runs.</param>
+    /// <param name="owner">The process object it is.</param>
+    /// <param name="onBegun">Called once, on a thread of its own, when the child's target begins, or when the child ends before.</param>
+    protected Popen(System.Diagnostics.Process os, SpawnRequest request, Process owner, Action? onBegun = null)
     {
         this.os = os;
         this.owner = owner;
+        this.onBegun = onBegun;
         (nonce, timeline) = (request.Nonce, request.Timeline);
+        begun = Wire.TargetBegun(nonce);
         Pid = os.Id;
         pumps = Task.WhenAll(Pump(os.StandardOutput, isError: false), Pump(os.StandardError, isError: true));
         try
@@ -100,6 +109,14 @@ internal abstract partial class Popen : IDisposable
         }
     }
 
+    private void Begun()
+    {
+        if (onBegun is not null && Interlocked.Exchange(ref begunSeen, 1) == 0)
+        {
+            onBegun();
+        }
+    }
+
     private int Finish()
     {
         // The exit report comes through the output pipe: read it to the end first.
@@ -119,6 +136,12 @@ internal abstract partial class Popen : IDisposable
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
+            if (!isError && line == begun)
+            {
+                Begun();
+                continue;
+            }
+
             if (!isError && Wire.TryReadExitReport(line, nonce, out var code, out var before))
             {
                 reportedCode = code;
@@ -130,6 +153,11 @@ internal abstract partial class Popen : IDisposable
             }
 
             Output(owner, line, isError);
+        }
+
+        if (!isError)
+        {
+            Begun(); // It ended before its target began, if it had not said so.
         }
 
         // The output ends when the child does, however it ends: the moment its timeline row ends.

@@ -13,7 +13,8 @@ namespace Helpers.Multiprocessing;
 /// <item>.NET cannot fork a running runtime, so CPython's server that forks children has no
 /// counterpart; a spare child waiting for its request is what can be kept ready instead. There is one
 /// spare per parent at first, started after the first <see cref="Process.Start"/> and replaced in
-/// the background each time one is taken; when starts come together (a start finds no spare
+/// the background each time one is taken, once the children starting have begun their targets
+/// (<see cref="Launched"/>); when starts come together (a start finds no spare
 /// ready), one more is kept, up to one per CPU, as the note's own pattern starts a child per CPU
 /// in a loop.</item>
 /// <item>A spare is not a child until it is taken: <see cref="Mp.ActiveChildren"/> does not list it.
@@ -41,6 +42,7 @@ internal static class Standby
     private static readonly System.Collections.Generic.Queue<Spare> Ready = new();
     private static List<AssemblySource> assemblies = [];
     private static int starting;
+    private static int launching;
     private static int waiting;
     private static int wanted = 1;
 
@@ -59,6 +61,18 @@ internal static class Standby
         }
     }
 
+    /// <summary>How many spares are starting now, not ready yet (for tests and diagnostics).</summary>
+    public static int Starting
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return starting;
+            }
+        }
+    }
+
     /// <summary>How many spares are kept: 1, and one more each time a start finds none ready, up to <see cref="Mp.CpuCount"/>.</summary>
     public static int Wanted
     {
@@ -68,6 +82,23 @@ internal static class Standby
             {
                 return wanted;
             }
+        }
+    }
+
+    /// <summary>
+    /// Counts a child that is starting (its target not begun yet). Spares are readied only when no
+    /// child is starting: a spare started sooner takes the CPUs from the children's own starts (on two
+    /// CPUs, a pool's two workers and their two new spares came up together; a loop's four children,
+    /// and two spares beside them).
+    /// </summary>
+    public static void Launched() => Interlocked.Increment(ref launching);
+
+    /// <summary>A child counted by <see cref="Launched"/> has begun its target, or ended: the last one readies the spares wanted.</summary>
+    public static void Begun()
+    {
+        if (Interlocked.Decrement(ref launching) == 0)
+        {
+            Replenish();
         }
     }
 
@@ -136,8 +167,8 @@ internal static class Standby
         return null;
     }
 
-    /// <summary>Starts spares in the background until as many are ready or starting as are wanted.</summary>
-    public static void Replenish()
+    // Starts spares in the background until as many are ready or starting as are wanted.
+    private static void Replenish()
     {
         int more;
         lock (Gate)

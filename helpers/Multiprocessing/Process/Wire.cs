@@ -38,6 +38,13 @@ internal static partial class Wire
     // Starts the exit report: a control character that program output does not contain by chance.
     private const char ReportMark = '\u001e';
 
+    /// <summary>
+    /// What a child writes, on a line of its own, as its target begins (its request read, its
+    /// arguments rebuilt): the mark, the request's nonce, <c>:begun</c>. A parent readies the next
+    /// spare then, not while this child's start still needs the CPUs.
+    /// </summary>
+    public static string TargetBegun(string nonce) => ReportMark + nonce + ":begun";
+
     /// <summary>The exit report's line (without its newline): the mark, the request's nonce, the exit code.</summary>
     public static string ExitReport(string nonce, int code)
     {

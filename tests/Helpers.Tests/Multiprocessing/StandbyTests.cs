@@ -44,6 +44,33 @@ public sealed class StandbyTests : IClassFixture<LeakCheck>, IDisposable
     }
 
     [Fact]
+    public void The_spare_that_replaces_a_taken_one_starts_only_once_the_child_has_begun_its_target()
+    {
+        var spare = ReadySpare();
+        Assert.True(Wait.Until(() => Standby.ReadyPids.Count == Standby.Wanted && Standby.Starting == 0), "the spares wanted did not get ready");
+        var gate = new Gate(temp.File("go"));
+
+        var p = new Process(Targets.Held, gate);
+        p.Start();
+        try
+        {
+            // Held in its start (rebuilding its argument), the child has not begun: no spare competes with it.
+            Assert.Equal(spare, p.Pid);
+            Assert.Equal(0, Standby.Starting);
+            Assert.Equal(Standby.Wanted - 1, Standby.ReadyPids.Count);
+        }
+        finally
+        {
+            File.WriteAllText(gate.Path, "go");
+            p.Join(60);
+        }
+
+        Assert.Equal(0, p.ExitCode);
+        Assert.True(File.Exists(gate.Path + ".ran"));
+        Assert.True(Wait.Until(() => Standby.SparePid is { } next && next != spare), "no new spare replaced the one taken");
+    }
+
+    [Fact]
     public void Starts_that_come_together_keep_more_spares_but_never_more_than_a_CPU_each()
     {
         _ = ReadySpare();

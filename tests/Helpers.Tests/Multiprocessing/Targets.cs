@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Helpers.Multiprocessing;
 
 namespace Helpers.Tests.Multiprocessing;
@@ -104,11 +105,36 @@ internal static class Targets
     public static void RecordVariable(string path, string variable) =>
         File.WriteAllText(path, Environment.GetEnvironmentVariable(variable) ?? "");
 
+    public static void Held(Gate gate) => File.WriteAllText(gate.Path + ".ran", "ran");
+
     public static void WriteAfter(string path, double seconds)
     {
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         File.WriteAllText(path, "done");
     }
+}
+
+/// <summary>
+/// An argument a child rebuilds only once its file exists: it holds the child in its start, before
+/// its target begins. The parent's check that it can be rebuilt does not wait.
+/// </summary>
+[JsonConverter(typeof(GateConverter))]
+public sealed record Gate(string Path);
+
+internal sealed class GateConverter : JsonConverter<Gate>
+{
+    public override Gate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var gate = new Gate(reader.GetString()!);
+        if (!Reduction.IsCheckingRoundTrip && !Wait.Until(() => File.Exists(gate.Path), seconds: 60))
+        {
+            throw new TimeoutException($"{gate.Path} did not appear within 60 s.");
+        }
+
+        return gate;
+    }
+
+    public override void Write(Utf8JsonWriter writer, Gate value, JsonSerializerOptions options) => writer.WriteStringValue(value.Path);
 }
 
 /// <summary>A linked list, to send a value nested deeper than System.Text.Json's default limit of 64.</summary>

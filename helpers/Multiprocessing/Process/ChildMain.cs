@@ -279,8 +279,16 @@ internal static class ChildMain
 
         try
         {
-            recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetBegun, startId);
             WriteLine(Wire.TargetBegun(request.Nonce));
+        }
+        catch (IOException)
+        {
+            // Nobody reads our output (the parent is gone): the lifeline ends this child.
+        }
+
+        try
+        {
+            recorder?.Record(Tracing.EventKind.Process, Tracing.EventPhase.Instant, Tracing.TimelineReader.TargetBegun, startId);
             process.Run();
             return 0;
         }

@@ -35,7 +35,7 @@ internal abstract partial class Popen : IDisposable
     /// <param name="os">The child program, started and waiting for its request.</param>
     /// <param name="request">What it runs.</param>
     /// <param name="owner">The process object it is.</param>
-    /// <param name="onBegun">Called once, on a thread of its own, when the child's target begins, or when the child ends before.</param>
+    /// <param name="onBegun">Called once, from the reader of the child's output, when the child's target begins, or when its output ends first.</param>
     protected Popen(System.Diagnostics.Process os, SpawnRequest request, Process owner, Action? onBegun = null)
     {
         this.os = os;
@@ -134,30 +134,40 @@ internal abstract partial class Popen : IDisposable
 
     private async Task Pump(StreamReader reader, bool isError)
     {
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        try
         {
-            if (!isError && line == begun)
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                Begun();
-                continue;
-            }
-
-            if (!isError && Wire.TryReadExitReport(line, nonce, out var code, out var before))
-            {
-                reportedCode = code;
-                line = before;
-                if (line.Length == 0)
+                // The begun line ends the line it is on: output written before it without a newline comes first.
+                if (!isError && line.EndsWith(begun, StringComparison.Ordinal))
                 {
-                    continue;
+                    Begun();
+                    line = line[..^begun.Length];
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
                 }
+
+                if (!isError && Wire.TryReadExitReport(line, nonce, out var code, out var before))
+                {
+                    reportedCode = code;
+                    line = before;
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
+                }
+
+                Output(owner, line, isError);
             }
-
-            Output(owner, line, isError);
         }
-
-        if (!isError)
+        finally
         {
-            Begun(); // It ended before its target began, if it had not said so.
+            if (!isError)
+            {
+                Begun(); // Its output ended (or could not be read) before its target began, if it had not said so.
+            }
         }
 
         // The output ends when the child does, however it ends: the moment its timeline row ends.

@@ -89,7 +89,8 @@ internal static class Standby
     /// Counts a child that is starting (its target not begun yet). Spares are readied only when no
     /// child is starting: a spare started sooner takes the CPUs from the children's own starts (on two
     /// CPUs, a pool's two workers and their two new spares came up together; a loop's four children,
-    /// and two spares beside them).
+    /// and two spares beside them). A child that stays in its start (an argument that blocks as it
+    /// is rebuilt) holds new spares back until it begins or ends; starts meanwhile are cold.
     /// </summary>
     public static void Launched() => Interlocked.Increment(ref launching);
 
@@ -173,6 +174,12 @@ internal static class Standby
         int more;
         lock (Gate)
         {
+            // After a switch to spawn, a child of standby that begins now readies nothing.
+            if (Mp.CurrentStartMethod != Mp.StandbyMethod)
+            {
+                return;
+            }
+
             more = wanted - Ready.Count - starting;
             if (more <= 0)
             {

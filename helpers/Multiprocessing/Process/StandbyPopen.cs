@@ -17,15 +17,10 @@ internal sealed class StandbyPopen : Popen
     public static StandbyPopen Start(SpawnRequest request, Process owner)
     {
         Standby.Remember(request.Assemblies);
+        var child = Standby.Take(request) ?? (ChildHost.Launch(), request);
+
+        // Counted from here; the Popen says Begun exactly once, when the target begins or the output ends.
         Standby.Launched();
-        try
-        {
-            return new StandbyPopen(Standby.Take(request) ?? (ChildHost.Launch(), request), owner);
-        }
-        catch
-        {
-            Standby.Begun(); // It never started: it holds no spare back.
-            throw;
-        }
+        return new StandbyPopen(child, owner);
     }
 }

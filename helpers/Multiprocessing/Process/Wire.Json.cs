@@ -171,9 +171,16 @@ internal static partial class Wire
     /// <exception cref="JsonException">The text is not such a type.</exception>
     public static TypeRef ReadType(string json)
     {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), ReaderOptions);
-        reader.Read();
-        return ReadType(ref reader);
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), ReaderOptions);
+            reader.Read();
+            return ReadType(ref reader);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new JsonException($"Not a value's type written by this version of Helpers.dll ({json}): {e.Message}", e);
+        }
     }
 
     // A value of the wrong kind (a number where a string belongs, bad base64) is a malformed line too.

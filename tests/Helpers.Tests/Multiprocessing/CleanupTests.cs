@@ -151,10 +151,14 @@ public sealed class CleanupTests(LeakCheck leaks) : IClassFixture<LeakCheck>
         var child = new MP.Process(Targets.Sleep, 60.0);
         child.Start();
         var pid = child.Pid!.Value;
+        var since = System.Diagnostics.Process.GetProcessById(pid).StartTime.ToUniversalTime().AddSeconds(-1);
 
         // Named clr-debug-pipe-PID-KEY-in and -out, dotnet-diagnostic-PID-KEY-socket, KEY the start
-        // time: an older process that had this pid left files with a smaller key.
-        string[] Files(string key) => [.. new[] { "clr-debug-pipe", "dotnet-diagnostic" }.SelectMany(prefix => Directory.GetFiles(Path.GetTempPath(), $"{prefix}-{pid}-{key}*"))];
+        // time. An older process that had this pid and was killed left files of its own, with a
+        // smaller key; those made before this child started are not its.
+        string[] Files(string key) => [.. new[] { "clr-debug-pipe", "dotnet-diagnostic" }
+            .SelectMany(prefix => Directory.GetFiles(Path.GetTempPath(), $"{prefix}-{pid}-{key}*"))
+            .Where(f => File.GetLastWriteTimeUtc(f) >= since)];
         string? Newest() => Files("").Select(f => Path.GetFileName(f).Split('-')).Select(parts => ulong.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty().Max() is var k and > 0 ? $"{k}-" : null;
         var key = "none";
         if (!OperatingSystem.IsWindows())

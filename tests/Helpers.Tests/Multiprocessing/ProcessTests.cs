@@ -200,6 +200,31 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
         Assert.Equal(["line on stderr"], lines.Where(l => l.IsError).Select(l => l.Text));
     }
 
+    // The child says its target begins with a tagged line of its own; output written before it
+    // without a newline (here, while an argument is rebuilt) stays the child's, the tag never shows.
+    [Theory]
+    [InlineData("spawn")]
+    [InlineData("standby")]
+    public void Output_written_before_the_target_without_a_newline_reaches_the_parent_without_the_start_tag(string method)
+    {
+        Mp.SetStartMethod(method, force: true);
+        try
+        {
+            var lines = CaptureOutput(() =>
+            {
+                var p = new Process(Targets.PrintAfter, new Announcing("while rebuilt"), "from the target") { Name = "announcer" };
+                p.Start();
+                p.Join(60);
+            }).Where(l => l.Process == "announcer" && !l.IsError).Select(l => l.Text).ToList();
+
+            Assert.Equal(["while rebuilt", "from the target"], lines);
+        }
+        finally
+        {
+            Mp.SetStartMethod(null, force: true);
+        }
+    }
+
     [Fact]
     public void A_hundred_children_start_and_terminate()
     {

@@ -107,6 +107,8 @@ internal static class Targets
 
     public static void Held(Gate gate) => File.WriteAllText(gate.Path + ".ran", "ran");
 
+    public static void PrintAfter(Announcing announcing, string text) => Console.WriteLine(text);
+
     public static void WriteAfter(string path, double seconds)
     {
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
@@ -135,6 +137,26 @@ internal sealed class GateConverter : JsonConverter<Gate>
     }
 
     public override void Write(Utf8JsonWriter writer, Gate value, JsonSerializerOptions options) => writer.WriteStringValue(value.Path);
+}
+
+/// <summary>An argument that writes its text to standard output, with no newline, as a child rebuilds it.</summary>
+[JsonConverter(typeof(AnnouncingConverter))]
+public sealed record Announcing(string Text);
+
+internal sealed class AnnouncingConverter : JsonConverter<Announcing>
+{
+    public override Announcing Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var announcing = new Announcing(reader.GetString()!);
+        if (!Reduction.IsCheckingRoundTrip)
+        {
+            Console.Write(announcing.Text);
+        }
+
+        return announcing;
+    }
+
+    public override void Write(Utf8JsonWriter writer, Announcing value, JsonSerializerOptions options) => writer.WriteStringValue(value.Text);
 }
 
 /// <summary>A linked list, to send a value nested deeper than System.Text.Json's default limit of 64.</summary>

@@ -14,6 +14,10 @@ internal sealed unsafe partial class Ring
     /// </summary>
     public bool WritersGone => AllGone(H->Writers);
 
+    // For a pipe, after a reader found nothing: the stream has ended when no writer is left and no
+    // last message came after that look (a writer counts its message before it leaves).
+    private bool EndOfStream() => isPipe && WritersGone && !HasMessage();
+
     /// <summary>For a pipe: true when no process can read any more (every receiving end closed, or its process dead).</summary>
     public bool ReadersGone => AllGone(H->Readers);
 

@@ -260,9 +260,8 @@ internal sealed unsafe partial class Ring : IDisposable
             }
 
             // Nothing to read: another reader was quicker, or, for a pipe, no writer is left. Then it
-            // is the end, unless a last message came after the look (a writer counts it before it
-            // leaves): pass the wake-up on to the other readers.
-            if (isPipe && WritersGone && !HasMessage())
+            // is the end: pass the wake-up on to the other readers.
+            if (EndOfStream())
             {
                 items.Release();
                 break;
@@ -295,7 +294,7 @@ internal sealed unsafe partial class Ring : IDisposable
             {
                 if (!HasMessage())
                 {
-                    if (isPipe && WritersGone && !HasMessage()) // As in Take: a last message may have come since.
+                    if (EndOfStream())
                     {
                         items.Release();
                         return null;

@@ -29,29 +29,22 @@ public sealed class ChildHostTests : IClassFixture<LeakCheck>, IDisposable
     [InlineData("standby")]
     public void A_child_whose_target_formats_no_text_never_loads_ICU(string method)
     {
-        Mp.SetStartMethod(method, force: true);
-        try
+        using var scope = new StartMethodScope(method);
+        if (method == Mp.StandbyMethod)
         {
-            if (method == Mp.StandbyMethod)
-            {
-                // A first start readies a spare, which runs the whole start path as its warm-up.
-                var first = new Process(Targets.Nothing);
-                first.Start();
-                first.Join(60);
-                Assert.True(Wait.Until(() => Standby.ReadyPids.Count > 0), "no spare got ready");
-            }
-
-            var p = new Process(Targets.RecordIcu, temp.File("icu"));
-            p.Start();
-            p.Join(60);
-
-            Assert.Equal(0, p.ExitCode);
-            Assert.Equal("no ICU", File.ReadAllText(temp.File("icu")));
+            // A first start readies a spare, which runs the whole start path as its warm-up.
+            var first = new Process(Targets.Nothing);
+            first.Start();
+            first.Join(60);
+            Assert.True(Wait.Until(() => Standby.ReadyPids.Count > 0), "no spare got ready");
         }
-        finally
-        {
-            Mp.SetStartMethod(null, force: true);
-        }
+
+        var p = new Process(Targets.RecordIcu, temp.File("icu"));
+        p.Start();
+        p.Join(60);
+
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal("no ICU", File.ReadAllText(temp.File("icu")));
     }
 
     private void ChildRunsOnThisRuntime(bool apphost)
@@ -59,15 +52,10 @@ public sealed class ChildHostTests : IClassFixture<LeakCheck>, IDisposable
         ChildHost.UseApphost = apphost;
         var line = ChildHost.CommandLine();
         var p = new Process(Targets.RecordHost, temp.File("host"));
-        Mp.SetStartMethod(Mp.SpawnMethod, force: true); // A spare would have started the other way.
-        try
+        using (new StartMethodScope(Mp.SpawnMethod)) // A spare would have started the other way.
         {
             p.Start();
             p.Join(60);
-        }
-        finally
-        {
-            Mp.SetStartMethod(null, force: true);
         }
 
         Assert.Equal(0, p.ExitCode);

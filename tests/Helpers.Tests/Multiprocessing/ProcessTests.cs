@@ -207,22 +207,15 @@ public sealed class ProcessTests : IClassFixture<LeakCheck>, IDisposable
     [InlineData("standby")]
     public void Output_written_before_the_target_without_a_newline_reaches_the_parent_without_the_start_tag(string method)
     {
-        Mp.SetStartMethod(method, force: true);
-        try
+        using var scope = new StartMethodScope(method);
+        var lines = CaptureOutput(() =>
         {
-            var lines = CaptureOutput(() =>
-            {
-                var p = new Process(Targets.PrintAfter, new Announcing("while rebuilt"), "from the target") { Name = "announcer" };
-                p.Start();
-                p.Join(60);
-            }).Where(l => l.Process == "announcer" && !l.IsError).Select(l => l.Text).ToList();
+            var p = new Process(Targets.PrintAfter, new Announcing("while rebuilt"), "from the target") { Name = "announcer" };
+            p.Start();
+            p.Join(60);
+        }).Where(l => l.Process == "announcer" && !l.IsError).Select(l => l.Text).ToList();
 
-            Assert.Equal(["while rebuilt", "from the target"], lines);
-        }
-        finally
-        {
-            Mp.SetStartMethod(null, force: true);
-        }
+        Assert.Equal(["while rebuilt", "from the target"], lines);
     }
 
     [Fact]
